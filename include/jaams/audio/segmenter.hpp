@@ -1,0 +1,75 @@
+#pragma once
+// Cutting a clip into fixed-length segments (the report: 30 s -> {0-10}, {10-20}, {20-30}).
+//
+// Segments start every `hop_seconds`; each is exactly `seconds` long in samples
+// (round(seconds * sample_rate)). A trailing part shorter than a segment is the remainder:
+//   - drop: discarded;
+//   - pad:  kept and zero-padded when it is at least `pad_min_fraction` of a segment, else dropped.
+// The same rule applies to a clip shorter than one segment (it is all remainder).
+// Default: pad with 0.95, so GTZAN's 30.01-s clips give 3 segments (0.01 s dropped), its
+// slightly short 29.9-s clips still give 3 (the last one padded by 0.1 s), and 9-s clips give none.
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "jaams/audio/decoder.hpp"
+
+namespace jaams::audio {
+
+enum class RemainderPolicy { drop, pad };
+
+struct SegmentConfig {
+  double seconds = 10.0;
+  double hop_seconds = 10.0;
+  RemainderPolicy remainder = RemainderPolicy::pad;
+  double pad_min_fraction = 0.95;  // in (0, 1]
+};
+
+// Throws jaams::Error naming the offending field when a value is out of range.
+void validate(const SegmentConfig& config);
+
+struct SegmentSpan {
+  std::size_t start = 0;      // first sample
+  std::size_t available = 0;  // samples taken from the clip; the rest of the segment is zeros
+};
+
+// The segments of a clip of `total_samples` samples, in order.
+std::vector<SegmentSpan> plan_segments(std::size_t total_samples, int sample_rate, const SegmentConfig& config);
+
+struct Segment {
+  int index = 0;                // 0, 1, 2, ... in time order
+  double start_seconds = 0.0;
+  std::size_t valid_samples = 0;  // samples from the clip; samples beyond are zero padding
+  std::vector<float> samples;     // exactly segment length, mono, at the target rate
+};
+
+// Decodes, mixes to mono, resamples and cuts a file into segments, one at a time, holding no
+// more than about two segments of audio in memory: a one-hour file costs what a 30-s one does.
+// Yields exactly the segments plan_segments gives for the resampled length.
+class SegmentStream {
+ public:
+  SegmentStream(const std::filesystem::path& path, int sample_rate, const SegmentConfig& config);
+  ~SegmentStream();
+  SegmentStream(SegmentStream&&) noexcept;
+  SegmentStream& operator=(SegmentStream&&) noexcept;
+
+  const AudioInfo& info() const;      // of the source file
+  // Fills `out` with the next segment; false when there are no more. Throws jaams::Error on a
+  // decode error mid-file.
+  bool next(Segment& out);
+  // Resampled samples read so far (the whole clip once next() has returned false).
+  std::size_t samples_read() const;
+  // Largest absolute sample value read so far (tells silent files apart).
+  float peak() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Whole file -> mono samples at `sample_rate` (decode + mix + resample). For short clips and tests.
+std::vector<float> load_mono(const std::filesystem::path& path, int sample_rate, AudioInfo* info = nullptr);
+
+}  // namespace jaams::audio

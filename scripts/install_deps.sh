@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything jaams needs to build and test from Debian 12's archive.
+# Idempotent: packages already present are left alone, and apt is only asked when one is missing.
+set -euo pipefail
+
+build_packages=(
+  build-essential cmake ninja-build pkg-config
+  libtorch-dev            # LibTorch (CPU) for the models
+  libsndfile1-dev         # decoding WAV/AU/FLAC/OGG/MP3
+  libfftw3-dev            # the STFT
+  libsoxr-dev             # resampling
+  libopencv-dev           # colour maps, resizing, PNG
+  libcli11-dev libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev
+  libgtest-dev
+)
+# Test-only helpers: sox/flac/vorbis-tools write the format fixtures, python3-torch(vision) builds
+# reference AlexNet weights and the PyTorch side of the training benchmark.
+test_packages=(sox python3-numpy python3-torch python3-torchvision)
+
+want=("${build_packages[@]}")
+if [[ "${1:-}" != "--build-only" ]]; then want+=("${test_packages[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install_deps: all ${#want[@]} packages present"
+  exit 0
+fi
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; fi
+echo "install_deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,49 @@
+#pragma once
+// Helpers shared by the test suites: temporary folders, the gtzan-mini clips, small WAV writers.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace jaams::test {
+
+// A fresh folder under the system temp dir, removed when the object goes away.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// ../shared/data/gtzan-mini, or an empty path when it is absent.
+std::filesystem::path gtzan_mini();
+
+// A sine of `freq` Hz, amplitude `amp`, `seconds` long.
+std::vector<float> sine(double freq, double seconds, int sample_rate, float amp = 0.5f);
+
+// Writes interleaved float samples as 16-bit PCM WAV (or another libsndfile major format given
+// as SF_FORMAT_* | subtype) to `path`.
+void write_audio(const std::filesystem::path& path, const std::vector<float>& interleaved, int sample_rate,
+                 int channels = 1, int sndfile_format = 0);
+
+// Runs a shell command; returns its exit status and fills `output` with stdout+stderr.
+int run_command(const std::string& command, std::string* output = nullptr);
+
+// The built jaams binary (for end-to-end tests).
+std::string jaams_binary();
+
+}  // namespace jaams::test
+
+// Skips the current test when gtzan-mini is not beside the checkout.
+#define JAAMS_REQUIRE_GTZAN_MINI()                                                   \
+  do {                                                                               \
+    if (::jaams::test::gtzan_mini().empty()) GTEST_SKIP() << "gtzan-mini not found"; \
+  } while (0)
