@@ -1,0 +1,73 @@
+#pragma once
+// The one config schema every subcommand reads (configs/*.yaml are commented examples):
+//
+//   audio:    sample_rate, segment_seconds, hop_seconds, remainder, pad_min_fraction
+//   features: kind (the image kind a model trains on), kinds (what preprocess makes),
+//             n_fft, hop_length, n_mels, fmin, fmax, amin, top_db, n_chroma, tuning
+//   image:    height, width, colormap
+//   data:     root, genres, split, split_seed, fractions, filtered_lists, train/val/test roots, cache
+//   model:    name + that model's sizes
+//   training: epochs, batch_size, learning_rate, weight_decay, seed, device, threads, patience, ...
+//   output:   the run folder
+//
+// Keys absent from a file keep the defaults below; unknown keys and wrong types are rejected with
+// the file and the dotted key named. `--set a.b=v` overrides are applied before reading.
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jaams/features/feature_config.hpp"
+#include "jaams/pipeline/pipeline_config.hpp"
+
+namespace jaams::config {
+
+struct DataConfig {
+  // A preprocessed folder (has manifest.csv) or an audio root laid out as <genre>/<file>.
+  std::filesystem::path root;
+  std::vector<std::string> genres;  // default: the report's nine
+  std::string split = "track";      // track | paper | filtered | folders
+  std::uint64_t split_seed = 42;
+  double train_fraction = 0.6;
+  double val_fraction = 0.2;
+  double test_fraction = 0.2;
+  std::filesystem::path filtered_lists;              // folder with gtzan_filtered_{train,valid,test}.txt
+  std::filesystem::path train_root, val_root, test_root;  // for split: folders
+  std::filesystem::path cache;  // where raw audio roots are preprocessed to (default: <root>/.jaams-cache or beside the run)
+};
+
+struct TrainingConfig {
+  int epochs = 30;
+  int batch_size = 32;
+  double learning_rate = 1e-3;
+  double weight_decay = 0.0;
+  std::uint64_t seed = 1;
+  std::string device = "auto";  // auto | cpu | cuda | cuda:N
+  int threads = 0;              // torch intra-op threads; 0: all cores
+  int loader_threads = 2;       // background batch assembly
+  int patience = 0;             // early stopping after this many epochs without a better val accuracy; 0: off
+  int overfit = 0;              // >0: train on this many samples until memorised (sanity check)
+};
+
+struct ExperimentConfig {
+  std::filesystem::path source;  // the file it came from ("" for defaults)
+  pipeline::PipelineConfig pipeline;
+  features::FeatureKind kind = features::FeatureKind::mel;
+  std::vector<features::FeatureKind> preprocess_kinds = features::all_feature_kinds();
+  DataConfig data;
+  std::string model = "cnn";
+  nlohmann::json model_params = nlohmann::json::object();  // checked by the model registry
+  TrainingConfig training;
+  std::filesystem::path output;
+};
+
+// Reads `path` (empty: defaults only), applies `overrides` ("a.b=v"), validates. Relative paths in
+// the file are taken relative to the current folder, as users type them on the command line.
+ExperimentConfig load_experiment_config(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+
+// The effective config as YAML text, saved with every run.
+std::string to_yaml(const ExperimentConfig& config);
+
+}  // namespace jaams::config

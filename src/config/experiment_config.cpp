@@ -1,0 +1,205 @@
+#include "jaams/config/experiment_config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include "jaams/util/error.hpp"
+#include "jaams/util/yaml_config.hpp"
+
+namespace jaams::config {
+namespace {
+
+nlohmann::json yaml_to_json(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      nlohmann::json j = nlohmann::json::object();
+      for (const auto& kv : node) j[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+      return j;
+    }
+    case YAML::NodeType::Sequence: {
+      nlohmann::json j = nlohmann::json::array();
+      for (const auto& v : node) j.push_back(yaml_to_json(v));
+      return j;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& s = node.Scalar();
+      if (node.Tag() == "!") return s;  // quoted: keep as string
+      if (s == "true" || s == "false") return s == "true";
+      try {
+        std::size_t pos = 0;
+        const long long i = std::stoll(s, &pos);
+        if (pos == s.size()) return i;
+        const double d = std::stod(s, &pos);
+        if (pos == s.size()) return d;
+      } catch (const std::exception&) {
+      }
+      return s;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+YAML::Node json_to_yaml(const nlohmann::json& j) {
+  if (j.is_object()) {
+    YAML::Node n(YAML::NodeType::Map);
+    for (const auto& [k, v] : j.items()) n[k] = json_to_yaml(v);
+    return n;
+  }
+  if (j.is_array()) {
+    YAML::Node n(YAML::NodeType::Sequence);
+    for (const auto& v : j) n.push_back(json_to_yaml(v));
+    return n;
+  }
+  if (j.is_string()) return YAML::Node(j.get<std::string>());
+  if (j.is_boolean()) return YAML::Node(j.get<bool>());
+  if (j.is_number_integer()) return YAML::Node(j.get<long long>());
+  if (j.is_number()) return YAML::Node(j.get<double>());
+  return YAML::Node();
+}
+
+std::vector<features::FeatureKind> read_kinds(YamlSection& s, const std::string& key, std::vector<features::FeatureKind> fallback) {
+  std::vector<std::string> names;
+  s.read(key, names);
+  if (names.empty()) return fallback;
+  std::vector<features::FeatureKind> kinds;
+  for (const auto& n : names) {
+    try {
+      kinds.push_back(features::parse_feature_kind(n));
+    } catch (const Error& e) {
+      s.fail(key, e.what());
+    }
+  }
+  return kinds;
+}
+
+}  // namespace
+
+ExperimentConfig load_experiment_config(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
+  YAML::Node root = path.empty() ? YAML::Node(YAML::NodeType::Map) : load_yaml_file(path);
+  for (const auto& o : overrides) apply_override(root, o);
+  const std::string source = path.empty() ? std::string("config") : path.string();
+
+  ExperimentConfig c;
+  c.source = path;
+  YamlSection top(root, "", source);
+
+  // features.kind / features.kinds are jaams' own; the rest of `features` is librosa's parameters.
+  {
+    YAML::Node features = root["features"];
+    YAML::Node stripped(YAML::NodeType::Map);
+    YAML::Node own(YAML::NodeType::Map);
+    if (features.IsDefined() && features.IsMap()) {
+      for (const auto& kv : features) {
+        const std::string key = kv.first.as<std::string>();
+        (key == "kind" || key == "kinds" ? own : stripped)[key] = kv.second;
+      }
+      root["features"] = stripped;
+    }
+    YamlSection kinds(own, "features", source);
+    std::string kind = features::to_string(c.kind);
+    kinds.read("kind", kind);
+    try {
+      c.kind = features::parse_feature_kind(kind);
+    } catch (const Error& e) {
+      kinds.fail("kind", e.what());
+    }
+    c.preprocess_kinds = read_kinds(kinds, "kinds", c.preprocess_kinds);
+  }
+  try {
+    c.pipeline = pipeline::read_pipeline_config(top);
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    throw Error(msg.rfind(source, 0) == 0 ? msg : source + ": " + msg);
+  }
+
+  YamlSection data = top.section("data");
+  data.read("root", c.data.root)
+      .read("genres", c.data.genres)
+      .read_choice("split", c.data.split, {"track", "paper", "filtered", "folders"})
+      .read("split_seed", c.data.split_seed)
+      .read("train_fraction", c.data.train_fraction)
+      .read("val_fraction", c.data.val_fraction)
+      .read("test_fraction", c.data.test_fraction)
+      .read("filtered_lists", c.data.filtered_lists)
+      .read("train", c.data.train_root)
+      .read("val", c.data.val_root)
+      .read("test", c.data.test_root)
+      .read("cache", c.data.cache);
+  data.reject_unknown_keys();
+  const double sum = c.data.train_fraction + c.data.val_fraction + c.data.test_fraction;
+  if (c.data.train_fraction <= 0 || c.data.val_fraction < 0 || c.data.test_fraction < 0 || std::abs(sum - 1.0) > 1e-6) {
+    data.fail("train_fraction", "train/val/test fractions must be non-negative, train > 0, and sum to 1");
+  }
+  if (c.data.split == "folders" && c.data.train_root.empty() && c.data.test_root.empty()) {
+    data.fail("split", "'folders' needs data.train and/or data.test (each a <genre>/<file> tree)");
+  }
+
+  YamlSection model = top.section("model");
+  model.read("name", c.model);
+  if (root["model"].IsDefined() && root["model"].IsMap()) {
+    for (const auto& kv : root["model"]) {
+      const std::string key = kv.first.as<std::string>();
+      if (key != "name") c.model_params[key] = yaml_to_json(model.raw(key));
+    }
+  }
+
+  YamlSection t = top.section("training");
+  t.read("epochs", c.training.epochs)
+      .read("batch_size", c.training.batch_size)
+      .read("learning_rate", c.training.learning_rate)
+      .read("weight_decay", c.training.weight_decay)
+      .read("seed", c.training.seed)
+      .read("device", c.training.device)
+      .read("threads", c.training.threads)
+      .read("loader_threads", c.training.loader_threads)
+      .read("patience", c.training.patience)
+      .read("overfit", c.training.overfit);
+  t.reject_unknown_keys();
+  if (c.training.epochs < 1) t.fail("epochs", "must be at least 1");
+  if (c.training.batch_size < 1) t.fail("batch_size", "must be at least 1");
+  if (!(c.training.learning_rate > 0)) t.fail("learning_rate", "must be positive");
+  if (c.training.weight_decay < 0) t.fail("weight_decay", "must not be negative");
+  if (c.training.threads < 0 || c.training.loader_threads < 0) t.fail("threads", "must not be negative");
+  if (c.training.patience < 0 || c.training.overfit < 0) t.fail("patience", "must not be negative");
+
+  top.read("output", c.output);
+  top.reject_unknown_keys();
+  if (c.data.genres.empty()) {
+    c.data.genres = {"blues", "classical", "country", "disco", "hiphop", "metal", "pop", "reggae", "rock"};
+  }
+  return c;
+}
+
+std::string to_yaml(const ExperimentConfig& c) {
+  nlohmann::json j = pipeline::to_json(c.pipeline);
+  j["features"]["kind"] = features::to_string(c.kind);
+  std::vector<std::string> kinds;
+  for (auto k : c.preprocess_kinds) kinds.push_back(features::to_string(k));
+  j["features"]["kinds"] = kinds;
+  j["data"] = {{"root", c.data.root.string()},
+               {"genres", c.data.genres},
+               {"split", c.data.split},
+               {"split_seed", c.data.split_seed},
+               {"train_fraction", c.data.train_fraction},
+               {"val_fraction", c.data.val_fraction},
+               {"test_fraction", c.data.test_fraction},
+               {"filtered_lists", c.data.filtered_lists.string()},
+               {"train", c.data.train_root.string()},
+               {"val", c.data.val_root.string()},
+               {"test", c.data.test_root.string()},
+               {"cache", c.data.cache.string()}};
+  nlohmann::json model = c.model_params;
+  model["name"] = c.model;
+  j["model"] = model;
+  j["training"] = {{"epochs", c.training.epochs},       {"batch_size", c.training.batch_size},
+                   {"learning_rate", c.training.learning_rate}, {"weight_decay", c.training.weight_decay},
+                   {"seed", c.training.seed},           {"device", c.training.device},
+                   {"threads", c.training.threads},     {"loader_threads", c.training.loader_threads},
+                   {"patience", c.training.patience},   {"overfit", c.training.overfit}};
+  j["output"] = c.output.string();
+  YAML::Emitter out;
+  out << json_to_yaml(j);
+  return std::string("# Effective jaams config (defaults filled in, overrides applied)\n") + out.c_str() + "\n";
+}
+
+}  // namespace jaams::config

@@ -1,0 +1,289 @@
+#include "jaams/data/preprocess.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "jaams/data/image_cache.hpp"
+#include "jaams/pipeline/audio_to_images.hpp"
+#include "jaams/util/atomic_file.hpp"
+#include "jaams/util/error.hpp"
+#include "jaams/util/npy.hpp"
+#include "jaams/util/progress.hpp"
+#include "jaams/version.hpp"
+
+namespace jaams::data {
+namespace fs = std::filesystem;
+using features::FeatureKind;
+using nlohmann::json;
+
+const std::vector<std::string>& default_genres() {
+  static const std::vector<std::string> genres{"blues", "classical", "country", "disco", "hiphop",
+                                               "metal", "pop",       "reggae",  "rock"};
+  return genres;
+}
+
+std::vector<fs::path> list_audio_files(const fs::path& genre_dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(genre_dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::path& p = it->path();
+    if (!is_atomic_temp_name(p) && pipeline::has_audio_extension(p)) files.push_back(p);
+  }
+  if (ec) throw Error(genre_dir.string() + ": cannot list folder: " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+fs::path cache_path(const fs::path& dir, FeatureKind kind, const std::string& genre, const std::string& track_id) {
+  return dir / "cache" / features::to_string(kind) / genre / (track_id + ".u8");
+}
+
+namespace {
+
+struct Job {
+  fs::path path;
+  std::string genre;
+  std::string track_id;
+};
+
+fs::path record_path(const fs::path& dir, const Job& job) { return dir / "tracks" / job.genre / (job.track_id + ".json"); }
+
+std::vector<std::string> kind_names(const std::vector<FeatureKind>& kinds) {
+  std::vector<std::string> names;
+  for (auto k : kinds) names.push_back(features::to_string(k));
+  return names;
+}
+
+// A track is complete when its record exists and covers every kind asked for now.
+bool track_complete(const fs::path& record, const std::vector<FeatureKind>& kinds, bool need_raw) {
+  std::ifstream in(record);
+  if (!in) return false;
+  try {
+    const json j = json::parse(in);
+    const auto have = j.at("kinds").get<std::vector<std::string>>();
+    for (auto k : kinds) {
+      if (std::find(have.begin(), have.end(), features::to_string(k)) == have.end()) return false;
+    }
+    return !need_raw || j.value("raw", false);
+  } catch (const std::exception&) {
+    return false;  // a damaged record means the track is redone
+  }
+}
+
+// The settings an output folder was made with must match a re-run's; otherwise images made with
+// different parameters would be mixed in one dataset.
+void check_or_write_settings(const PreprocessOptions& o) {
+  const fs::path settings = o.output / "preprocess.json";
+  const json pipeline = pipeline::to_json(o.pipeline);
+  std::error_code ec;
+  if (fs::exists(settings, ec)) {
+    std::ifstream in(settings);
+    json old;
+    try {
+      old = json::parse(in);
+    } catch (const std::exception&) {
+      throw Error(settings.string() + ": unreadable settings file; remove it or choose another --output");
+    }
+    if (old.value("pipeline", json()) != pipeline) {
+      throw Error(o.output.string() + ": this folder was preprocessed with other audio/feature/image settings (see " +
+                  settings.string() + "); choose another --output");
+    }
+  }
+  const json j = {{"jaams_version", kVersion}, {"pipeline", pipeline}, {"genres", o.genres}};
+  write_file_atomic(settings, j.dump(2) + "\n");
+}
+
+std::vector<Job> find_jobs(const PreprocessOptions& o, std::vector<FileFailure>& failures) {
+  std::error_code ec;
+  if (!fs::is_directory(o.input, ec)) throw Error(o.input.string() + ": input folder not found");
+  std::vector<Job> jobs;
+  std::set<std::string> seen_ids;
+  for (const auto& genre : o.genres) {
+    const fs::path dir = o.input / genre;
+    if (!fs::is_directory(dir, ec)) {
+      spdlog::warn("{}: no folder for genre '{}'", dir.string(), genre);
+      continue;
+    }
+    for (const auto& p : list_audio_files(dir)) {
+      const std::string id = p.stem().string();
+      if (!seen_ids.insert(id).second) {
+        failures.push_back({p, "duplicate track id '" + id + "' (another file has the same name without extension)"});
+        continue;
+      }
+      jobs.push_back({p, genre, id});
+    }
+  }
+  for (auto it = fs::directory_iterator(o.input, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (it->is_directory() && std::find(o.genres.begin(), o.genres.end(), name) == o.genres.end()) {
+      spdlog::info("{}: not among the configured genres, skipped", it->path().string());
+    }
+  }
+  return jobs;
+}
+
+// Decodes one track and writes all its outputs; the record goes last.
+void process_track(pipeline::AudioToImages& converter, const PreprocessOptions& o, const Job& job, double& seconds) {
+  std::vector<pipeline::SegmentImages> segments;
+  const auto summary = converter.process(job.path, [&](pipeline::SegmentImages&& s) {
+    segments.push_back(std::move(s));
+    return true;
+  });
+  seconds = summary.seconds;
+  json record = {{"track_id", job.track_id},
+                 {"genre", job.genre},
+                 {"source", job.path.string()},
+                 {"kinds", kind_names(o.kinds)},
+                 {"raw", o.write_raw},
+                 {"audio_seconds", summary.seconds},
+                 {"source_sample_rate", summary.info.sample_rate},
+                 {"source_channels", summary.info.channels}};
+  json segs = json::array();
+  for (const auto& s : segments) segs.push_back({{"index", s.index}, {"start", s.start_seconds}, {"duration", s.duration_seconds}});
+  record["segments"] = segs;
+
+  for (std::size_t k = 0; k < o.kinds.size(); ++k) {
+    const FeatureKind kind = o.kinds[k];
+    const std::string kind_name = features::to_string(kind);
+    std::vector<image::Image> images;
+    for (const auto& s : segments) {
+      images.push_back(s.images[k]);
+      const std::string stem = job.track_id + "." + std::to_string(s.index);
+      if (o.write_png) image::write_png(o.output / "images" / kind_name / job.genre / (stem + ".png"), s.images[k]);
+      if (o.write_raw) {
+        const auto& f = s.features;
+        const features::Matrix& m = kind == FeatureKind::mel ? f.mel_db : kind == FeatureKind::chroma ? f.chroma : f.centroid;
+        write_npy(o.output / "raw" / kind_name / job.genre / (stem + ".npy"), m.data.data(), m.rows, m.cols);
+      }
+    }
+    write_image_cache(cache_path(o.output, kind, job.genre, job.track_id), images);
+  }
+  write_file_atomic(record_path(o.output, job), record.dump(1) + "\n");
+}
+
+std::vector<ManifestRow> rows_from_record(const fs::path& record_file) {
+  std::ifstream in(record_file);
+  const json j = json::parse(in);
+  std::vector<ManifestRow> rows;
+  const std::string id = j.at("track_id");
+  const std::string genre = j.at("genre");
+  for (const auto& kind : j.at("kinds")) {
+    for (const auto& s : j.at("segments")) {
+      ManifestRow row;
+      row.image = (fs::path("images") / kind.get<std::string>() / genre / (id + "." + std::to_string(s.at("index").get<int>()) + ".png")).string();
+      row.track_id = id;
+      row.genre = genre;
+      row.segment = s.at("index");
+      row.start_seconds = s.at("start");
+      row.duration_seconds = s.at("duration");
+      row.kind = kind;
+      rows.push_back(row);
+    }
+  }
+  return rows;
+}
+
+void write_failures(const fs::path& path, const std::vector<FileFailure>& failures) {
+  write_file_atomic(path, [&](std::ostream& out) {
+    out << "path,reason\n";
+    auto quote = [](const std::string& s) {
+      std::string q = "\"";
+      for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+      return q + "\"";
+    };
+    for (const auto& f : failures) out << quote(f.path.string()) << "," << quote(f.reason) << "\n";
+  });
+}
+
+}  // namespace
+
+PreprocessSummary run_preprocess(const PreprocessOptions& o) {
+  pipeline::validate(o.pipeline);
+  if (o.kinds.empty()) throw Error("preprocess: no image kinds requested");
+  PreprocessSummary summary;
+  const auto jobs = find_jobs(o, summary.failures);
+  summary.files = jobs.size() + summary.failures.size();
+  fs::create_directories(o.output);
+  if (const auto stale = remove_atomic_temps(o.output)) spdlog::info("removed {} partial file(s) left by an interrupted run", stale);
+  check_or_write_settings(o);
+
+  std::vector<const Job*> todo;
+  for (const auto& job : jobs) {
+    if (track_complete(record_path(o.output, job), o.kinds, o.write_raw)) {
+      ++summary.skipped;
+    } else {
+      todo.push_back(&job);
+    }
+  }
+  if (summary.skipped > 0) spdlog::info("{} track(s) already complete, {} to do", summary.skipped, todo.size());
+
+  const int threads = std::max(1, o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  Progress progress("preprocess", todo.size(), "files");
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  auto worker = [&] {
+    pipeline::AudioToImages converter(o.pipeline, o.kinds, o.write_raw);
+    while (!stop) {
+      const std::size_t i = next++;
+      if (i >= todo.size()) break;
+      const Job& job = *todo[i];
+      try {
+        double seconds = 0.0;
+        process_track(converter, o, job, seconds);
+        std::lock_guard<std::mutex> lock(mutex);
+        ++summary.processed;
+        summary.audio_seconds += seconds;
+      } catch (const std::exception& e) {
+        std::string reason = e.what();
+        // The path is in its own column; keep the reason short.
+        const std::string prefix = job.path.string() + ": ";
+        if (reason.rfind(prefix, 0) == 0) reason = reason.substr(prefix.size());
+        spdlog::warn("{}: {}", job.path.string(), reason);
+        std::lock_guard<std::mutex> lock(mutex);
+        summary.failures.push_back({job.path, reason});
+        if (o.fail_fast) stop = true;
+      }
+      progress.advance();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < std::min<int>(threads, std::max<std::size_t>(1, todo.size())); ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  summary.stopped_early = stop;
+  summary.wall_seconds = progress.elapsed_seconds();
+
+  std::sort(summary.failures.begin(), summary.failures.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  write_failures(o.output / "failures.csv", summary.failures);
+
+  // The manifest lists every complete track in the folder, this run's and earlier ones'.
+  std::vector<ManifestRow> rows;
+  for (const auto& job : jobs) {
+    const fs::path record = record_path(o.output, job);
+    if (!fs::exists(record)) continue;
+    const auto track_rows = rows_from_record(record);
+    std::set<int> segments;
+    for (const auto& r : track_rows) segments.insert(r.segment);
+    summary.segments += segments.size();
+    rows.insert(rows.end(), track_rows.begin(), track_rows.end());
+  }
+  write_manifest(o.output / "manifest.csv", rows);
+  return summary;
+}
+
+std::vector<ManifestRow> load_preprocessed_manifest(const fs::path& dir) {
+  const fs::path manifest = dir / "manifest.csv";
+  std::error_code ec;
+  if (!fs::exists(manifest, ec)) throw Error(dir.string() + ": no manifest.csv (is this a folder made by jaams preprocess?)");
+  return read_manifest(manifest);
+}
+
+}  // namespace jaams::data
