@@ -12,7 +12,7 @@
 namespace jaams::audio {
 
 struct AudioInfo {
-  int sample_rate = 0;      // of the file, before resampling
+  int sample_rate = 0;  // of the file, before resampling
   int channels = 0;
   std::int64_t frames = 0;  // per channel, as the file header says (may be approximate for MP3)
   std::string format;       // e.g. "WAV", "FLAC", "MPEG"
@@ -22,7 +22,9 @@ struct AudioInfo {
 class Decoder {
  public:
   // Opens `path`. Throws jaams::Error "<path>: cannot decode: <libsndfile's reason>" for files
-  // that do not exist, are folders, are unreadable, empty, or not audio.
+  // that do not exist, are folders, are unreadable, empty, or not audio. Anything that is not a
+  // regular file (folder, FIFO, device, dangling link) is refused before libsndfile sees it, so
+  // opening never blocks.
   explicit Decoder(const std::filesystem::path& path);
   ~Decoder();
   Decoder(Decoder&&) noexcept;

@@ -1,6 +1,9 @@
 #pragma once
 // Sample-rate conversion with libsoxr at its high-quality setting (SOXR_HQ), streamed so that
 // arbitrarily long inputs can pass through in blocks. Equal rates pass samples through untouched.
+// A stream of n input samples yields exactly ceil(n * out_rate / in_rate) output samples in all
+// (soxr's tail trimmed or zero-padded at flush, as librosa.resample does), so lengths, segment
+// counts and frame counts agree with librosa.
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -16,7 +19,8 @@ class Resampler {
 
   // Appends the resampled output of `n` more input samples to `out`.
   void process(const float* in, std::size_t n, std::vector<float>& out);
-  // Appends what soxr still holds once the input has ended. Call once, last.
+  // Appends what soxr still holds once the input has ended. Call once, last; process() after it
+  // throws.
   void flush(std::vector<float>& out);
 
  private:

@@ -39,7 +39,7 @@ struct SegmentSpan {
 std::vector<SegmentSpan> plan_segments(std::size_t total_samples, int sample_rate, const SegmentConfig& config);
 
 struct Segment {
-  int index = 0;                // 0, 1, 2, ... in time order
+  int index = 0;  // 0, 1, 2, ... in time order
   double start_seconds = 0.0;
   std::size_t valid_samples = 0;  // samples from the clip; samples beyond are zero padding
   std::vector<float> samples;     // exactly segment length, mono, at the target rate
@@ -55,7 +55,7 @@ class SegmentStream {
   SegmentStream(SegmentStream&&) noexcept;
   SegmentStream& operator=(SegmentStream&&) noexcept;
 
-  const AudioInfo& info() const;      // of the source file
+  const AudioInfo& info() const;  // of the source file
   // Fills `out` with the next segment; false when there are no more. Throws jaams::Error on a
   // decode error mid-file.
   bool next(Segment& out);
@@ -63,6 +63,9 @@ class SegmentStream {
   std::size_t samples_read() const;
   // Largest absolute sample value read so far (tells silent files apart).
   float peak() const;
+  // Resampled samples held right now (at most about one segment plus one decoded block, whatever
+  // the file's length); exposed so that tests can check the bound.
+  std::size_t buffered_samples() const;
 
  private:
   struct Impl;
