@@ -164,6 +164,7 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
 
   top.read("output", c.output);
   top.reject_unknown_keys();
+  if (c.data.filtered_lists.empty()) c.data.filtered_lists = JAAMS_DEFAULT_SPLITS_DIR;
   if (c.data.genres.empty()) {
     c.data.genres = {"blues", "classical", "country", "disco", "hiphop", "metal", "pop", "reggae", "rock"};
   }

@@ -54,7 +54,11 @@ void apply_override(YAML::Node& root, const std::string& assignment) {
     }
     chain.push_back(child);
   }
-  chain.back()[parts.back()] = value;
+  if (text.empty()) {
+    chain.back().remove(parts.back());  // "key=" drops the key: back to its default
+  } else {
+    chain.back()[parts.back()] = value;
+  }
 }
 
 YamlSection::YamlSection(YAML::Node node, std::string path, std::string source)

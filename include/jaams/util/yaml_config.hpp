@@ -16,7 +16,8 @@ namespace jaams {
 YAML::Node load_yaml_file(const std::filesystem::path& path);
 
 // Applies "a.b.c=value" to `root`, creating mappings as needed. The value is parsed as YAML
-// ("3", "0.5", "[mel, chroma]", "true"). Throws jaams::Error for a malformed assignment.
+// ("3", "0.5", "[mel, chroma]", "true"); "a.b=" with nothing after '=' removes the key, so it
+// takes its default. Throws jaams::Error for a malformed assignment.
 void apply_override(YAML::Node& root, const std::string& assignment);
 
 class YamlSection {

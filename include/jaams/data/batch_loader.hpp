@@ -1,0 +1,55 @@
+#pragma once
+// Mini-batches assembled on a background thread, so the model never waits for data: while the
+// model works on batch k, batch k+1..k+prefetch are gathered (index_select into contiguous
+// memory, pinned when the model is on a GPU).
+#include <torch/types.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace jaams::data {
+
+class BatchLoader {
+ public:
+  // `inputs` [N, ...] and `labels` [N]; batches follow `order` (indices into N), the last one
+  // may be short.
+  BatchLoader(torch::Tensor inputs, torch::Tensor labels, std::vector<std::int64_t> order, int batch_size,
+              int prefetch = 4, bool pin_memory = false);
+  ~BatchLoader();
+  BatchLoader(const BatchLoader&) = delete;
+  BatchLoader& operator=(const BatchLoader&) = delete;
+
+  // The next batch; false when the epoch is done. Rethrows an error of the loader thread.
+  bool next(torch::Tensor& inputs, torch::Tensor& labels);
+
+  // Seconds next() spent blocked waiting for a batch (the data-loading share of step time).
+  double wait_seconds() const { return wait_seconds_; }
+  std::size_t batches() const { return (order_.size() + batch_size_ - 1) / batch_size_; }
+
+ private:
+  void produce();
+
+  torch::Tensor inputs_, labels_;
+  std::vector<std::int64_t> order_;
+  std::size_t batch_size_;
+  std::size_t prefetch_;
+  bool pin_memory_;
+  std::deque<std::pair<torch::Tensor, torch::Tensor>> queue_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  bool stop_ = false;
+  std::exception_ptr error_;
+  double wait_seconds_ = 0.0;
+  std::thread thread_;
+};
+
+// A permutation of 0..n-1 that depends only on (seed, epoch): a resumed run shuffles exactly as
+// an uninterrupted one. Portable (own Fisher-Yates over a 64-bit generator).
+std::vector<std::int64_t> epoch_order(std::int64_t n, std::uint64_t seed, int epoch);
+
+}  // namespace jaams::data

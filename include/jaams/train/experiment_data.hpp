@@ -1,0 +1,31 @@
+#pragma once
+// From an experiment config to the three image sets a run trains, validates and tests on.
+//
+// `data.root` may be a folder made by `jaams preprocess` (it has manifest.csv) or a raw audio root
+// (<genre>/<file>); a raw root is preprocessed first with the same code path, into `data.cache`
+// (default: <run>/preprocessed), and later runs reuse what is there. The split protocol decides
+// which segments go where; the assignment is written to <run>/splits.csv.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "jaams/config/experiment_config.hpp"
+#include "jaams/data/image_set.hpp"
+#include "jaams/data/splits.hpp"
+
+namespace jaams::train {
+
+struct ExperimentData {
+  std::vector<std::string> classes;
+  data::ImageSet train, val, test;
+  std::string description;  // one line for the log: where the images came from and the split sizes
+};
+
+// Returns the preprocessed folder for `root`: `root` itself when it already is one (its settings
+// must equal the config's), else the cache folder after preprocessing `root` into it.
+std::filesystem::path ensure_preprocessed(const config::ExperimentConfig& config, const std::filesystem::path& root,
+                                          const std::filesystem::path& cache_dir);
+
+ExperimentData prepare_data(const config::ExperimentConfig& config, const std::filesystem::path& run_dir);
+
+}  // namespace jaams::train

@@ -1,0 +1,43 @@
+#pragma once
+// `jaams train`: one experiment config -> one run folder.
+//
+//   <run>/config.yaml       the effective config
+//   <run>/splits.csv        which segment went to train/val/test
+//   <run>/history.csv       per-epoch loss and accuracy (train, val)
+//   <run>/checkpoint.pt     the last finished epoch (weights, Adam state, progress): --resume
+//   <run>/model.jaams       the model package with the best validation accuracy
+//   <run>/eval/<split>.json metrics of the best model on each split
+//   <run>/run.json          the summary `jaams report` reads
+//
+// Softmax + categorical cross-entropy, Adam, mini-batches from a background loader. For a
+// given seed on the CPU the run is deterministic, and a resumed run ends with the same weights as
+// an uninterrupted one (shuffling depends only on seed and epoch).
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "jaams/config/experiment_config.hpp"
+#include "jaams/eval/metrics.hpp"
+#include "jaams/eval/run_files.hpp"
+
+namespace jaams::train {
+
+struct TrainOptions {
+  bool resume = false;
+  // Called after each finished epoch (tests use it to interrupt a run); return false to stop.
+  std::function<bool(int epoch)> after_epoch;
+};
+
+struct TrainSummary {
+  eval::RunInfo info;
+  std::vector<eval::EpochRecord> history;
+  double data_wait_share = 0.0;   // share of training step time spent waiting for batches
+  double images_per_second = 0.0; // training throughput (forward + backward + update)
+  bool finished = false;          // false when after_epoch stopped it early
+};
+
+TrainSummary run_training(const config::ExperimentConfig& config, const std::filesystem::path& run_dir,
+                          const TrainOptions& options = {});
+
+}  // namespace jaams::train

@@ -1,0 +1,89 @@
+#include "jaams/data/batch_loader.hpp"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <numeric>
+#include <random>
+
+namespace jaams::data {
+
+BatchLoader::BatchLoader(torch::Tensor inputs, torch::Tensor labels, std::vector<std::int64_t> order, int batch_size,
+                         int prefetch, bool pin_memory)
+    : inputs_(std::move(inputs)),
+      labels_(std::move(labels)),
+      order_(std::move(order)),
+      batch_size_(static_cast<std::size_t>(std::max(1, batch_size))),
+      prefetch_(static_cast<std::size_t>(std::max(1, prefetch))),
+      pin_memory_(pin_memory) {
+  thread_ = std::thread([this] { produce(); });
+}
+
+BatchLoader::~BatchLoader() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void BatchLoader::produce() {
+  // Gathering is memory-bound; one intra-op thread keeps it off the cores the model uses.
+  torch::NoGradGuard no_grad;
+  try {
+    for (std::size_t start = 0; start < order_.size(); start += batch_size_) {
+      const std::size_t end = std::min(order_.size(), start + batch_size_);
+      const auto index = torch::from_blob(order_.data() + start, {static_cast<std::int64_t>(end - start)}, torch::kInt64);
+      auto x = inputs_.index_select(0, index);
+      auto y = labels_.index_select(0, index);
+      if (pin_memory_) {
+        x = x.pin_memory();
+        y = y.pin_memory();
+      }
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait(lock, [&] { return stop_ || queue_.size() < prefetch_; });
+      if (stop_) return;
+      queue_.emplace_back(std::move(x), std::move(y));
+      cv_.notify_all();
+    }
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    error_ = std::current_exception();
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  done_ = true;
+  cv_.notify_all();
+}
+
+bool BatchLoader::next(torch::Tensor& inputs, torch::Tensor& labels) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::unique_lock<std::mutex> lock(mutex_);
+  cv_.wait(lock, [&] { return !queue_.empty() || done_; });
+  wait_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (queue_.empty()) {
+    if (error_) std::rethrow_exception(error_);
+    return false;
+  }
+  std::tie(inputs, labels) = std::move(queue_.front());
+  queue_.pop_front();
+  cv_.notify_all();
+  return true;
+}
+
+std::vector<std::int64_t> epoch_order(std::int64_t n, std::uint64_t seed, int epoch) {
+  std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(epoch) + 1);
+  for (std::int64_t i = n - 1; i > 0; --i) {
+    // Bounded integer by rejection: uniform and identical on every platform.
+    const std::uint64_t bound = static_cast<std::uint64_t>(i) + 1;
+    const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % bound;
+    std::uint64_t r;
+    do r = rng(); while (r >= limit);
+    std::swap(order[i], order[static_cast<std::size_t>(r % bound)]);
+  }
+  return order;
+}
+
+}  // namespace jaams::data

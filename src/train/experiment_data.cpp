@@ -1,0 +1,117 @@
+#include "jaams/train/experiment_data.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "jaams/data/preprocess.hpp"
+#include "jaams/util/error.hpp"
+
+namespace jaams::train {
+namespace fs = std::filesystem;
+
+fs::path ensure_preprocessed(const config::ExperimentConfig& config, const fs::path& root, const fs::path& cache_dir) {
+  std::error_code ec;
+  if (fs::exists(root / "manifest.csv", ec)) {
+    std::ifstream in(root / "preprocess.json");
+    nlohmann::json settings;
+    try {
+      settings = nlohmann::json::parse(in);
+    } catch (const std::exception&) {
+      throw Error((root / "preprocess.json").string() + ": missing or unreadable (is this a jaams preprocess folder?)");
+    }
+    if (settings.value("pipeline", nlohmann::json()) != pipeline::to_json(config.pipeline)) {
+      throw Error(root.string() + ": preprocessed with other audio/features/image settings than " +
+                  (config.source.empty() ? std::string("the defaults") : config.source.string()) +
+                  " (compare its preprocess.json); re-run jaams preprocess with this config or point data.root at the audio");
+    }
+    return root;
+  }
+  if (!fs::is_directory(root, ec)) throw Error("data.root '" + root.string() + "': folder not found");
+  spdlog::info("{}: raw audio, preprocessing into {}", root.string(), cache_dir.string());
+  data::PreprocessOptions o;
+  o.input = root;
+  o.output = cache_dir;
+  o.genres = config.data.genres;
+  o.kinds = {config.kind};
+  o.pipeline = config.pipeline;
+  o.write_png = false;
+  const auto summary = data::run_preprocess(o);
+  if (!summary.failures.empty()) {
+    spdlog::warn("{} file(s) could not be used, see {}", summary.failures.size(), (cache_dir / "failures.csv").string());
+  }
+  return cache_dir;
+}
+
+namespace {
+
+std::vector<data::ManifestRow> rows_of_kind(const fs::path& dir, features::FeatureKind kind, const std::vector<std::string>& classes) {
+  std::vector<data::ManifestRow> rows;
+  for (auto& row : data::load_preprocessed_manifest(dir)) {
+    if (row.kind != features::to_string(kind)) continue;
+    if (std::find(classes.begin(), classes.end(), row.genre) == classes.end()) continue;
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty()) {
+    throw Error(dir.string() + ": no " + std::string(features::to_string(kind)) +
+                " images of the configured genres (preprocess with --kinds including it)");
+  }
+  return rows;
+}
+
+fs::path cache_for(const config::ExperimentConfig& c, const fs::path& run_dir, const std::string& label) {
+  return (c.data.cache.empty() ? run_dir / "preprocessed" : c.data.cache) / label;
+}
+
+}  // namespace
+
+ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& run_dir) {
+  ExperimentData d;
+  d.classes = c.data.genres;
+  std::vector<data::SegmentAssignment> assignment;
+  auto record = [&](const std::vector<data::ManifestRow>& rows, data::Subset subset) {
+    for (const auto& r : rows) assignment.push_back({r.track_id, r.segment, subset});
+  };
+
+  if (c.data.split == "folders") {
+    const std::pair<const fs::path*, data::Subset> roots[] = {
+        {&c.data.train_root, data::Subset::train}, {&c.data.val_root, data::Subset::val}, {&c.data.test_root, data::Subset::test}};
+    for (const auto& [root, subset] : roots) {
+      if (root->empty()) continue;
+      const std::string label(data::to_string(subset));
+      const fs::path dir = ensure_preprocessed(c, *root, cache_for(c, run_dir, label));
+      const auto rows = rows_of_kind(dir, c.kind, d.classes);
+      record(rows, subset);
+      data::ImageSet set = data::load_image_set(dir, c.kind, rows, d.classes);
+      (subset == data::Subset::train ? d.train : subset == data::Subset::val ? d.val : d.test) = std::move(set);
+    }
+  } else {
+    if (c.data.root.empty()) throw Error((c.source.empty() ? std::string("config") : c.source.string()) + ": data.root is not set");
+    const fs::path dir = ensure_preprocessed(c, c.data.root, cache_for(c, run_dir, "all"));
+    const auto rows = rows_of_kind(dir, c.kind, d.classes);
+    data::SplitConfig split;
+    split.protocol = data::parse_split_protocol(c.data.split);
+    split.seed = c.data.split_seed;
+    split.train = c.data.train_fraction;
+    split.val = c.data.val_fraction;
+    split.test = c.data.test_fraction;
+    split.filtered_lists_dir = c.data.filtered_lists;
+    const auto subsets = data::assign_splits(rows, split);
+    std::vector<data::ManifestRow> parts[3];
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (subsets[i]) parts[static_cast<int>(*subsets[i])].push_back(rows[i]);
+    }
+    for (auto subset : data::kSubsets) record(parts[static_cast<int>(subset)], subset);
+    d.train = data::load_image_set(dir, c.kind, parts[0], d.classes);
+    d.val = data::load_image_set(dir, c.kind, parts[1], d.classes);
+    d.test = data::load_image_set(dir, c.kind, parts[2], d.classes);
+  }
+  if (d.train.size() == 0) throw Error("no training images: check data.root, data.genres and the split");
+  data::write_splits(run_dir / "splits.csv", assignment);
+  d.description = std::to_string(d.train.size()) + "/" + std::to_string(d.val.size()) + "/" + std::to_string(d.test.size()) +
+                  " train/val/test " + features::to_string(c.kind) + " images, split '" + c.data.split + "'";
+  return d;
+}
+
+}  // namespace jaams::train
