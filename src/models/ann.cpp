@@ -1,0 +1,26 @@
+#include "jaams/models/ann.hpp"
+
+#include <torch/nn/functional/activation.h>
+
+#include "jaams/models/model_params.hpp"
+
+namespace jaams::models {
+
+AnnImpl::AnnImpl(const ModelSpec& spec) : ClassifierImpl(spec) {
+  ParamReader params(spec.params, spec.name);
+  const int hidden = params.positive_int("hidden", 300);
+  params.finish();
+
+  const int64_t inputs = int64_t{3} * spec.height * spec.width;
+  fc1_ = register_module("fc1", torch::nn::Linear(inputs, hidden));
+  fc2_ = register_module("fc2", torch::nn::Linear(hidden, spec.num_classes));
+}
+
+torch::Tensor AnnImpl::head(const torch::Tensor& embedded) {
+  check_embedded(embedded);
+  auto x = embedded.to(device()).flatten(1);
+  x = torch::relu(fc1_->forward(x));
+  return fc2_->forward(x);
+}
+
+}  // namespace jaams::models

@@ -1,0 +1,52 @@
+#include "jaams/models/cnn.hpp"
+
+#include <torch/nn/functional/pooling.h>
+
+#include "jaams/models/model_params.hpp"
+#include "jaams/util/error.hpp"
+
+namespace jaams::models {
+
+namespace {
+
+// Side length after an unpadded convolution then a 2x2 max-pool (floor), as LibTorch computes it.
+int64_t conv_pool(int64_t size, int64_t kernel) { return (size - kernel + 1) / 2; }
+
+}  // namespace
+
+CnnImpl::CnnImpl(const ModelSpec& spec) : ClassifierImpl(spec) {
+  ParamReader params(spec.params, spec.name);
+  const int conv1 = params.positive_int("conv1", 8);
+  const int conv2 = params.positive_int("conv2", 16);
+  const int kernel = params.positive_int("kernel", 5);
+  const int fc = params.positive_int("fc", 64);
+  params.finish();
+
+  int64_t h = spec.height;
+  int64_t w = spec.width;
+  for (int i = 0; i < 2; ++i) {
+    if (h < kernel + 1 || w < kernel + 1) {
+      throw Error("model 'cnn': images of " + std::to_string(spec.height) + "x" + std::to_string(spec.width) +
+                  " are too small for two " + std::to_string(kernel) + "x" + std::to_string(kernel) +
+                  " convolutions with 2x2 pooling (model.kernel)");
+    }
+    h = conv_pool(h, kernel);
+    w = conv_pool(w, kernel);
+  }
+
+  conv1_ = register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, conv1, kernel)));
+  conv2_ = register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(conv1, conv2, kernel)));
+  fc1_ = register_module("fc1", torch::nn::Linear(int64_t{conv2} * h * w, fc));
+  fc2_ = register_module("fc2", torch::nn::Linear(fc, spec.num_classes));
+}
+
+torch::Tensor CnnImpl::head(const torch::Tensor& embedded) {
+  check_embedded(embedded);
+  auto x = embedded.to(device());
+  x = torch::max_pool2d(torch::relu(conv1_->forward(x)), 2);
+  x = torch::max_pool2d(torch::relu(conv2_->forward(x)), 2);
+  x = torch::relu(fc1_->forward(x.flatten(1)));
+  return fc2_->forward(x);
+}
+
+}  // namespace jaams::models

@@ -1,0 +1,215 @@
+#include "jaams/models/package.hpp"
+
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+
+#include <map>
+#include <stdexcept>
+#include <system_error>
+
+#include "jaams/models/registry.hpp"
+#include "jaams/util/atomic_file.hpp"
+#include "jaams/util/error.hpp"
+#include "jaams/version.hpp"
+
+namespace jaams::models {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kPackageFormat = "jaams-model-package";
+constexpr const char* kCheckpointFormat = "jaams-checkpoint";
+constexpr int64_t kFormatVersion = 1;
+
+std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+// Every parameter and buffer, by its dotted name, on the CPU.
+c10::Dict<std::string, torch::Tensor> collect_weights(ClassifierImpl& model) {
+  c10::Dict<std::string, torch::Tensor> weights;
+  for (const auto& item : model.named_parameters(/*recurse=*/true)) {
+    weights.insert(item.key(), item.value().detach().to(torch::kCPU).contiguous());
+  }
+  for (const auto& item : model.named_buffers(/*recurse=*/true)) {
+    weights.insert(item.key(), item.value().detach().to(torch::kCPU).contiguous());
+  }
+  return weights;
+}
+
+void write_common(torch::serialize::OutputArchive& archive, const char* format, ClassifierImpl& model,
+                  const nlohmann::json& meta) {
+  archive.write("jaams_format", c10::IValue(std::string(format)));
+  archive.write("jaams_format_version", c10::IValue(kFormatVersion));
+  archive.write("meta", c10::IValue(meta.dump()));
+  archive.write("weights", c10::IValue(collect_weights(model)));
+}
+
+// An opened jaams archive: its format, metadata and the archive for further reads.
+struct Opened {
+  std::string format;
+  nlohmann::json meta;
+  torch::serialize::InputArchive archive;
+};
+
+Opened open_archive(const fs::path& path, torch::Device device) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw Error(quoted(path) + ": no such file");
+  if (!fs::is_regular_file(path, ec)) throw Error(quoted(path) + ": not a regular file");
+  Opened opened;
+  try {
+    opened.archive.load_from(path.string(), device);
+  } catch (const c10::Error& e) {
+    throw Error(quoted(path) + ": not a jaams model package (unreadable as a LibTorch archive: " +
+                e.what_without_backtrace() + ")");
+  }
+  c10::IValue format;
+  c10::IValue version;
+  c10::IValue meta;
+  if (!opened.archive.try_read("jaams_format", format) || !format.isString() ||
+      !opened.archive.try_read("jaams_format_version", version) || !version.isInt() ||
+      !opened.archive.try_read("meta", meta) || !meta.isString()) {
+    throw Error(quoted(path) + ": not a jaams model package (a LibTorch archive without jaams metadata)");
+  }
+  opened.format = format.toStringRef();
+  if (opened.format != kPackageFormat && opened.format != kCheckpointFormat) {
+    throw Error(quoted(path) + ": not a jaams model package (format '" + opened.format + "')");
+  }
+  if (version.toInt() > kFormatVersion) {
+    throw Error(quoted(path) + ": written by a newer jaams (format version " + std::to_string(version.toInt()) +
+                ", this one reads up to " + std::to_string(kFormatVersion) + ")");
+  }
+  try {
+    opened.meta = nlohmann::json::parse(meta.toStringRef());
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(quoted(path) + ": corrupt metadata (" + e.what() + ")");
+  }
+  if (!opened.meta.is_object() || !opened.meta.contains("model")) {
+    throw Error(quoted(path) + ": corrupt metadata (no \"model\" entry)");
+  }
+  return opened;
+}
+
+// Copies the stored weights into `model`, requiring an exact match of names and shapes.
+void load_weights(Opened& opened, ClassifierImpl& model, const fs::path& path) {
+  c10::IValue stored;
+  if (!opened.archive.try_read("weights", stored) || !stored.isGenericDict()) {
+    throw Error(quoted(path) + ": corrupt package (no weights)");
+  }
+  std::map<std::string, torch::Tensor> weights;
+  for (const auto& item : stored.toGenericDict()) {
+    if (!item.key().isString() || !item.value().isTensor()) throw Error(quoted(path) + ": corrupt package (weights)");
+    weights.emplace(item.key().toStringRef(), item.value().toTensor());
+  }
+
+  const std::string model_name = model.spec().name;
+  std::vector<std::pair<std::string, torch::Tensor>> targets;
+  for (const auto& item : model.named_parameters(/*recurse=*/true)) targets.emplace_back(item.key(), item.value());
+  for (const auto& item : model.named_buffers(/*recurse=*/true)) targets.emplace_back(item.key(), item.value());
+
+  torch::NoGradGuard no_grad;
+  for (auto& [name, target] : targets) {
+    const auto found = weights.find(name);
+    if (found == weights.end()) {
+      throw Error(quoted(path) + ": lacks tensor " + name + " of model '" + model_name + "'");
+    }
+    if (found->second.sizes() != target.sizes()) {
+      throw Error(quoted(path) + ": tensor " + name + " has shape " + shape_string(found->second.sizes()) +
+                  ", model '" + model_name + "' expects " + shape_string(target.sizes()));
+    }
+    target.copy_(found->second);
+    weights.erase(found);
+  }
+  if (!weights.empty()) {
+    throw Error(quoted(path) + ": tensor " + weights.begin()->first + " does not belong to model '" + model_name + "'");
+  }
+}
+
+void check_same_shape_spec(const ModelSpec& spec, const ModelSpec& model_spec) {
+  if (spec.name != model_spec.name || spec.num_classes != model_spec.num_classes || spec.height != model_spec.height ||
+      spec.width != model_spec.width) {
+    throw std::invalid_argument("save_package: spec " + to_json(spec).dump() + " does not describe the model (" +
+                                to_json(model_spec).dump() + ")");
+  }
+}
+
+}  // namespace
+
+void save_package(const fs::path& path, ClassifierImpl& model, const ModelSpec& spec, const nlohmann::json& meta) {
+  check_same_shape_spec(spec, model.spec());
+  if (!meta.is_null() && !meta.is_object()) throw std::invalid_argument("save_package: meta must be a JSON object");
+  nlohmann::json full = meta.is_null() ? nlohmann::json::object() : meta;
+  full["model"] = to_json(spec);
+  full["jaams_version"] = kVersion;
+
+  torch::serialize::OutputArchive archive;
+  write_common(archive, kPackageFormat, model, full);
+  write_file_atomic(path, [&](std::ostream& out) { archive.save_to(out); });
+}
+
+nlohmann::json read_package_meta(const fs::path& path) {
+  auto opened = open_archive(path, torch::kCPU);
+  if (opened.format != kPackageFormat) {
+    throw Error(quoted(path) + ": is a training checkpoint, not a model package (use the package written when "
+                "training ends)");
+  }
+  return opened.meta;
+}
+
+Package load_package(const fs::path& path, torch::Device device) {
+  auto opened = open_archive(path, torch::kCPU);
+  if (opened.format != kPackageFormat) {
+    throw Error(quoted(path) + ": is a training checkpoint, not a model package (use the package written when "
+                "training ends)");
+  }
+  Package package;
+  package.meta = opened.meta;
+  try {
+    package.spec = model_spec_from_json(opened.meta["model"], quoted(path));
+    package.model = make_model(package.spec, WeightInit::kLoadedLater);
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    if (what.rfind(quoted(path), 0) == 0) throw;
+    throw Error(quoted(path) + ": " + what);
+  }
+  load_weights(opened, *package.model, path);
+  package.model->to(device);
+  package.model->eval();
+  return package;
+}
+
+void save_checkpoint(const fs::path& path, ClassifierImpl& model, const torch::optim::Optimizer& optimizer,
+                     const nlohmann::json& state) {
+  const nlohmann::json meta{{"model", to_json(model.spec())}, {"jaams_version", kVersion}, {"state", state}};
+  torch::serialize::OutputArchive archive;
+  write_common(archive, kCheckpointFormat, model, meta);
+  torch::serialize::OutputArchive optimizer_archive;
+  optimizer.save(optimizer_archive);
+  archive.write("optimizer", optimizer_archive);
+  write_file_atomic(path, [&](std::ostream& out) { archive.save_to(out); });
+}
+
+nlohmann::json load_checkpoint(const fs::path& path, ClassifierImpl& model, torch::optim::Optimizer& optimizer) {
+  // Optimiser state must land where the parameters are.
+  auto opened = open_archive(path, model.device());
+  if (opened.format != kCheckpointFormat) throw Error(quoted(path) + ": is a model package, not a training checkpoint");
+  const ModelSpec stored = model_spec_from_json(opened.meta["model"], quoted(path));
+  const ModelSpec& current = model.spec();
+  if (stored.name != current.name || stored.num_classes != current.num_classes || stored.height != current.height ||
+      stored.width != current.width) {
+    throw Error(quoted(path) + ": checkpoint of model " + to_json(stored).dump() + ", but training uses " +
+                to_json(current).dump() + "; remove the checkpoint or restore the old settings");
+  }
+  load_weights(opened, model, path);
+  torch::serialize::InputArchive optimizer_archive;
+  if (!opened.archive.try_read("optimizer", optimizer_archive)) {
+    throw Error(quoted(path) + ": corrupt checkpoint (no optimizer state)");
+  }
+  try {
+    optimizer.load(optimizer_archive);
+  } catch (const c10::Error& e) {
+    throw Error(quoted(path) + ": optimizer state does not fit this training run (" + e.what_without_backtrace() + ")");
+  }
+  return opened.meta.value("state", nlohmann::json());
+}
+
+}  // namespace jaams::models

@@ -1,0 +1,44 @@
+#include "jaams/models/registry.hpp"
+
+#include <functional>
+#include <map>
+
+#include "jaams/models/alexcnn.hpp"
+#include "jaams/models/ann.hpp"
+#include "jaams/models/cnn.hpp"
+#include "jaams/util/error.hpp"
+
+namespace jaams::models {
+
+namespace {
+
+using Factory = std::function<std::shared_ptr<ClassifierImpl>(const ModelSpec&, WeightInit)>;
+
+const std::map<std::string, Factory>& factories() {
+  static const std::map<std::string, Factory> table{
+      {"ann", [](const ModelSpec& s, WeightInit) { return Ann(s).ptr(); }},
+      {"cnn", [](const ModelSpec& s, WeightInit) { return Cnn(s).ptr(); }},
+      {"alexcnn", [](const ModelSpec& s, WeightInit init) { return AlexCnn(s, init).ptr(); }},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::shared_ptr<ClassifierImpl> make_model(const ModelSpec& spec, WeightInit init) {
+  const auto it = factories().find(spec.name);
+  if (it == factories().end()) {
+    std::string known;
+    for (const auto& name : model_names()) known += (known.empty() ? "" : ", ") + name;
+    throw Error("model.name: unknown model '" + spec.name + "' (known: " + known + ")");
+  }
+  return it->second(spec, init);
+}
+
+std::vector<std::string> model_names() {
+  std::vector<std::string> names;
+  for (const auto& item : factories()) names.push_back(item.first);
+  return names;
+}
+
+}  // namespace jaams::models
