@@ -6,6 +6,7 @@ set -euo pipefail
 build_packages=(
   build-essential cmake ninja-build pkg-config
   libtorch-dev            # LibTorch (CPU) for the models
+  libopenblas0-openmp     # makes libblas.so.3 OpenBLAS: Debian's default reference BLAS is ~10x slower for the dense layers
   libsndfile1-dev         # decoding WAV/AU/FLAC/OGG/MP3
   libfftw3-dev            # the STFT
   libsoxr-dev             # resampling
