@@ -6,6 +6,8 @@
 #include <numeric>
 #include <random>
 
+#include "jaams/util/random.hpp"
+
 namespace jaams::data {
 
 BatchLoader::BatchLoader(torch::Tensor inputs, torch::Tensor labels, std::vector<std::int64_t> order, int batch_size,
@@ -74,15 +76,8 @@ bool BatchLoader::next(torch::Tensor& inputs, torch::Tensor& labels) {
 std::vector<std::int64_t> epoch_order(std::int64_t n, std::uint64_t seed, int epoch) {
   std::vector<std::int64_t> order(static_cast<std::size_t>(n));
   std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(epoch) + 1);
-  for (std::int64_t i = n - 1; i > 0; --i) {
-    // Bounded integer by rejection: uniform and identical on every platform.
-    const std::uint64_t bound = static_cast<std::uint64_t>(i) + 1;
-    const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % bound;
-    std::uint64_t r;
-    do r = rng(); while (r >= limit);
-    std::swap(order[i], order[static_cast<std::size_t>(r % bound)]);
-  }
+  std::mt19937_64 engine(splitmix64(seed ^ splitmix64(static_cast<std::uint64_t>(epoch))));
+  jaams::shuffle(order, engine);
   return order;
 }
 

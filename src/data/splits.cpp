@@ -14,6 +14,7 @@
 
 #include "jaams/util/atomic_file.hpp"
 #include "jaams/util/error.hpp"
+#include "jaams/util/random.hpp"
 
 namespace jaams::data {
 namespace fs = std::filesystem;
@@ -22,47 +23,9 @@ namespace {
 
 std::size_t index_of(Subset s) { return static_cast<std::size_t>(s); }
 
-// --- Portable randomness -------------------------------------------------------------------
-// std::shuffle and std::uniform_int_distribution differ between standard libraries; the engine
-// alone is specified, so the rest is done here.
-
-std::uint64_t fnv1a64(std::string_view text) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 // One stream per (seed, genre): a genre's split does not move when another genre is added.
 std::mt19937_64 genre_engine(std::uint64_t seed, std::string_view genre) {
   return std::mt19937_64(splitmix64(seed ^ fnv1a64(genre)));
-}
-
-// Uniform in [0, n), n > 0, by rejection: values below 2^64 mod n would make small results
-// more likely, so they are redrawn.
-std::uint64_t uniform_below(std::mt19937_64& engine, std::uint64_t n) {
-  const std::uint64_t threshold = (0 - n) % n;
-  for (;;) {
-    const std::uint64_t x = engine();
-    if (x >= threshold) return x % n;
-  }
-}
-
-template <typename T>
-void fisher_yates(std::vector<T>& items, std::mt19937_64& engine) {
-  for (std::size_t i = items.size(); i > 1; --i) {
-    const auto j = static_cast<std::size_t>(uniform_below(engine, i));
-    std::swap(items[i - 1], items[j]);
-  }
 }
 
 // Subset of position `i` in a shuffled list cut by `counts` (train first, then val, then test).
@@ -222,7 +185,7 @@ SplitResult split_dataset(const std::vector<ManifestRow>& rows, const SplitConfi
       for (const auto& t : tracks) by_genre[t.genre].push_back(&t);
       for (auto& [genre, list] : by_genre) {
         auto engine = genre_engine(config.seed, genre);
-        fisher_yates(list, engine);
+        jaams::shuffle(list, engine);
         const auto counts = split_counts(list.size(), config);
         for (std::size_t i = 0; i < list.size(); ++i) assign_track(*list[i], subset_at(i, counts));
       }
@@ -236,7 +199,7 @@ SplitResult split_dataset(const std::vector<ManifestRow>& rows, const SplitConfi
       }
       for (auto& [genre, list] : by_genre) {
         auto engine = genre_engine(config.seed, genre);
-        fisher_yates(list, engine);
+        jaams::shuffle(list, engine);
         const auto counts = split_counts(list.size(), config);
         for (std::size_t i = 0; i < list.size(); ++i)
           result.segments.push_back({list[i].first, list[i].second, subset_at(i, counts)});
