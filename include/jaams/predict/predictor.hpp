@@ -1,0 +1,108 @@
+#pragma once
+// Batch genre prediction with a model package: audio files in, one result per file out.
+//
+//   worker threads (one AudioToImages each)          scorer (the calling thread)
+//   file -> segments -> images ──► bounded queue ──► batches of `batch_size` segments, drawn from
+//                                                    many files -> model->forward on the device
+//                                                    -> softmax -> per-file pooling -> on_result
+//
+// Memory does not grow with the length of a file: AudioToImages streams segments, the queue
+// holds at most `queue_segments` images, and a finished segment leaves only its class
+// probabilities behind (a one-hour file keeps 360 rows of a few floats).
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "jaams/eval/pooling.hpp"
+#include "jaams/features/feature_config.hpp"
+#include "jaams/models/package.hpp"
+#include "jaams/pipeline/pipeline_config.hpp"
+
+namespace jaams::predict {
+
+struct PredictOptions {
+  int threads = 0;                              // decode/feature worker threads; 0: all cores
+  int batch_size = 0;                           // segments per forward pass (mixed across files); 0: default_batch_size
+  std::string device = "auto";                  // where load_predictor puts the model: auto | cpu | cuda | cuda:N
+  int top_k = 3;                                // ranked genres reported per row (clamped to the number of classes)
+  eval::Pooling pooling = eval::Pooling::mean;  // segment probabilities -> track probabilities
+  std::size_t max_segments = 0;                 // score at most this many segments per file; 0: all
+  std::size_t queue_segments = 0;               // images waiting for the scorer; 0: 2 * batch_size
+};
+
+// Throws jaams::Error naming the bad option.
+void validate(const PredictOptions& options);
+
+// 32 on a GPU; 4 on the CPU, where larger batches only add memory (the convolutions' temporary
+// buffers grow with the batch: about 650 MB at 32 against 300 MB at 4 for the report's CNN on
+// 288x432 images) and page-fault time, without scoring faster.
+int default_batch_size(torch::Device device);
+
+struct SegmentResult {
+  int index = 0;
+  double start_seconds = 0.0;
+  double duration_seconds = 0.0;     // audio in the segment, without zero padding
+  std::vector<float> probabilities;  // one per class, sums to 1
+};
+
+struct FileResult {
+  std::size_t input_index = 0;  // position in the list given to run()
+  std::filesystem::path path;
+  std::string error;                    // empty when the file was classified
+  std::vector<float> probabilities;     // pooled over the segments; empty on error
+  std::vector<SegmentResult> segments;  // in time order; empty on error
+  double audio_seconds = 0.0;           // audio decoded (after resampling), also known for most failures
+
+  bool ok() const { return error.empty(); }
+};
+
+// What a package says about how its model sees audio; checked against its model.
+struct PackageSettings {
+  std::vector<std::string> classes;
+  features::FeatureKind kind = features::FeatureKind::mel;
+  pipeline::PipelineConfig pipeline;
+};
+
+// Reads and checks the package metadata: known image kind, complete pipeline settings, one class
+// name per model output, image size equal to the model's. Throws jaams::Error naming `source`
+// (the package file) and the setting otherwise.
+PackageSettings package_settings(const models::Package& package, const std::string& source);
+
+class Predictor {
+ public:
+  // The model stays where the package was loaded; a batch size of 0 becomes default_batch_size.
+  // Throws jaams::Error (see package_settings, and for bad options).
+  Predictor(models::Package package, const std::string& source, PredictOptions options);
+
+  const std::vector<std::string>& classes() const { return settings_.classes; }
+  const PackageSettings& settings() const { return settings_; }
+  const PredictOptions& options() const { return options_; }
+  const models::ModelSpec& spec() const { return package_.spec; }
+  torch::Device device() const;
+
+  // Classifies every file of `files`. `on_result` is called on the calling thread as each file
+  // finishes, in order of completion (which differs from the input order when several threads
+  // work); a file that cannot be decoded, is too short or silent gives a result with `error` set
+  // and the run goes on. An exception thrown by `on_result` or by the model stops the workers
+  // and is rethrown.
+  void run(const std::vector<std::filesystem::path>& files, const std::function<void(FileResult&&)>& on_result);
+
+  // One file, same path as run().
+  FileResult predict_file(const std::filesystem::path& path);
+
+ private:
+  models::Package package_;
+  std::string source_;
+  PredictOptions options_;
+  PackageSettings settings_;
+};
+
+// resolve_device(options.device) + load_package + Predictor.
+Predictor load_predictor(const std::filesystem::path& package_path, const PredictOptions& options);
+
+// The `k` most probable classes, best first (ties: lower class index first).
+std::vector<std::size_t> top_classes(const std::vector<float>& probabilities, std::size_t k);
+
+}  // namespace jaams::predict

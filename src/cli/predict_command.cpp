@@ -1,0 +1,154 @@
+// jaams predict: genre of every audio file given (files, folders, @lists), with a model package.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "command_registry.hpp"
+#include "jaams/eval/pooling.hpp"
+#include "jaams/predict/inputs.hpp"
+#include "jaams/predict/predictor.hpp"
+#include "jaams/predict/result_writer.hpp"
+#include "jaams/util/error.hpp"
+#include "jaams/util/progress.hpp"
+
+namespace jaams::cli {
+namespace {
+
+struct PredictCliOptions {
+  std::string model;
+  std::vector<std::string> paths;
+  std::string output;
+  std::string format;  // empty: from the --output name, else csv
+  int top_k = 3;
+  std::string pooling = "mean";
+  bool segments = false;
+  std::size_t max_segments = 0;
+  int threads = 0;
+  int batch_size = 0;
+  std::string device = "auto";
+  bool resume = false;
+  std::string shard;
+};
+
+void run_predict_command(const PredictCliOptions& cli) {
+  predict::PredictOptions o;
+  o.threads = cli.threads;
+  o.batch_size = cli.batch_size;
+  o.device = cli.device;
+  o.top_k = cli.top_k;
+  o.pooling = eval::parse_pooling(cli.pooling);
+  o.max_segments = cli.max_segments;
+  if (cli.resume && cli.output.empty()) throw Error("--resume needs --output FILE (the output of the interrupted run)");
+
+  predict::RowLayout layout;
+  layout.format = !cli.format.empty()  ? predict::parse_output_format(cli.format)
+                  : cli.output.empty() ? predict::OutputFormat::csv
+                                       : predict::format_for_path(cli.output);
+  layout.top_k = static_cast<std::size_t>(cli.top_k);
+  layout.segment_rows = cli.segments;
+  layout.class_columns = cli.segments;
+
+  // Inputs first: a typo in a PATH should fail before the model is loaded.
+  std::vector<std::filesystem::path> inputs = predict::collect_inputs(cli.paths);
+  const std::size_t found = inputs.size();
+  if (!cli.shard.empty()) {
+    const auto shard = predict::parse_shard(cli.shard);
+    inputs = predict::select_shard(inputs, shard);
+    spdlog::info("shard {}/{}: {} of {} files", shard.index, shard.count, inputs.size(), found);
+  }
+
+  predict::Predictor predictor = predict::load_predictor(cli.model, o);
+  layout.classes = predictor.classes();
+
+  bool append = false;
+  if (cli.resume) {
+    const auto state = predict::prepare_resume(cli.output, layout);
+    append = !state.fresh;
+    std::vector<std::filesystem::path> todo;
+    for (auto& p : inputs) {
+      if (!state.done.count(p.string())) todo.push_back(std::move(p));
+    }
+    spdlog::info("resume: {} file(s) already in {}, {} to do{}", inputs.size() - todo.size(), cli.output, todo.size(),
+                 state.dropped_bytes ? " (dropped the unfinished end of the file)" : "");
+    inputs = std::move(todo);
+  }
+  predict::ResultWriter writer(layout, cli.output, append);
+  if (inputs.empty()) {
+    spdlog::warn("no audio files to classify");
+    set_exit_status(kExitOk);
+    return;
+  }
+  spdlog::info("{} file(s), model {} ({} classes, {} images) on {}, batches of {}", inputs.size(), cli.model,
+               layout.classes.size(), features::to_string(predictor.settings().kind), predictor.device().str(),
+               predictor.options().batch_size);
+
+  std::size_t failed = 0;
+  double audio_seconds = 0.0;
+  Progress progress("predict", inputs.size(), "files");
+  predictor.run(inputs, [&](predict::FileResult&& r) {
+    writer.write(r);
+    audio_seconds += r.audio_seconds;
+    if (!r.ok()) {
+      ++failed;
+      spdlog::warn("{}: {}", r.path.string(), r.error);
+    }
+    const double wall = progress.elapsed_seconds();
+    char status[64];
+    std::snprintf(status, sizeof status, "%.1fx real time, %zu failed", wall > 0 ? audio_seconds / wall : 0.0, failed);
+    progress.advance(1, status);
+  });
+  const double wall = progress.elapsed_seconds();
+  spdlog::info("predict: {} files, {} failed, {:.1f} s of audio in {:.2f} s ({:.1f} files/s, {:.1f}x real time){}{}",
+               inputs.size(), failed, audio_seconds, wall, wall > 0 ? inputs.size() / wall : 0.0,
+               wall > 0 ? audio_seconds / wall : 0.0, cli.output.empty() ? "" : ", rows in ", cli.output);
+  set_exit_status(failed == 0 ? kExitOk : kExitSomeFailed);
+}
+
+void setup_predict(CLI::App& app) {
+  auto opts = std::make_shared<PredictCliOptions>();
+  auto* cmd =
+      app.add_subcommand("predict", "Classify audio files, folders or whole music libraries with a model package");
+  cmd->add_option("-m,--model", opts->model, "Model package written by jaams train (model.jaams)")->required();
+  cmd->add_option("paths", opts->paths, "Audio file, folder (searched recursively) or @list.txt (one path per line)")
+      ->required()
+      ->type_name("PATH");
+  cmd->add_option("-o,--output", opts->output, "Write rows to FILE instead of standard output");
+  cmd->add_option("--format", opts->format, "csv or jsonl (default: jsonl for a .jsonl --output, else csv)")
+      ->check(CLI::IsMember({"csv", "jsonl"}));
+  cmd->add_option("-k,--top-k", opts->top_k, "Ranked genres per row")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--pooling", opts->pooling, "Segment probabilities -> track: mean, vote or max")
+      ->check(CLI::IsMember({"mean", "vote", "max"}))
+      ->capture_default_str();
+  cmd->add_flag("--segments", opts->segments,
+                "Also write one row per segment; adds the columns row, segment, start_seconds and p_<class>");
+  cmd->add_option("--max-segments", opts->max_segments, "Score at most N segments per file (0: all)")
+      ->capture_default_str();
+  cmd->add_option("-j,--threads", opts->threads, "Decoding/feature threads (0: all cores)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--batch-size", opts->batch_size, "Segments per model call (0: 32 on a GPU, 4 on the CPU)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--device", opts->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_flag("--resume", opts->resume, "Continue an interrupted run: skip the files already in --output");
+  cmd->add_option("--shard", opts->shard,
+                  "Take only part I of N of the inputs (I from 1 to N), by a hash of each path");
+  cmd->footer(
+      "Rows are written as files finish, so their order follows completion, not the input order\n"
+      "(sort by path for a stable listing). An interrupted run keeps every finished file's rows;\n"
+      "--resume with the same --output and PATHs completes it. --shard splits the inputs by path\n"
+      "string: give every shard the same PATH arguments.\n"
+      "Exit status: 0 all files classified, 1 some files failed (see the error column),\n"
+      "2 bad arguments or model package.");
+  cmd->callback([opts] { run_predict_command(*opts); });
+}
+
+RegisterCommand registration(40, setup_predict);
+
+}  // namespace
+}  // namespace jaams::cli
