@@ -226,6 +226,10 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
                              {"since_best", since_best},
                              {"train_seconds", train_seconds},
                              {"history", history_to_json(summary.history)}});
+    if (t.overfit > 0 && record.train_accuracy == 1.0) {
+      spdlog::info("overfit check passed: {} samples memorised after {} epochs", data.train.size(), epoch);
+      break;
+    }
     if (options.after_epoch && !options.after_epoch(epoch)) {
       stopped = true;
       break;
