@@ -115,7 +115,7 @@ void setup_eval(CLI::App& app) {
   cmd->add_option("-j,--threads", opts->threads, "Decoding/feature threads with --data (0: all cores)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  cmd->add_option("--batch-size", opts->batch_size, "Segments per model call (0: 32 on a GPU, 4 on the CPU)")
+  cmd->add_option("--batch-size", opts->batch_size, "Segments per model call (0: 32 on a GPU, 1 on the CPU)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_option("--device", opts->device, "auto, cpu, cuda or cuda:N")->capture_default_str();

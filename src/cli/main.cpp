@@ -10,6 +10,7 @@
 #include "command_registry.hpp"
 #include "jaams/util/error.hpp"
 #include "jaams/util/logging.hpp"
+#include "jaams/util/memory.hpp"
 #include "jaams/models/device.hpp"
 #include "jaams/version.hpp"
 
@@ -27,6 +28,7 @@ void set_exit_status(int status) { g_exit_status = status; }
 
 int main(int argc, char** argv) {
   using namespace jaams;
+  keep_freed_memory();
   CLI::App app{"jaams: train, evaluate and run music-genre classifiers (J.A.A.Ms method)"};
   app.require_subcommand(0, 1);
   app.fallthrough();

@@ -29,7 +29,7 @@ void validate(const PredictOptions& o) {
   if (o.top_k < 1) throw Error("predict: top-k must be >= 1, got " + std::to_string(o.top_k));
 }
 
-int default_batch_size(torch::Device device) { return device.is_cuda() ? 32 : 4; }
+int default_batch_size(torch::Device device) { return device.is_cuda() ? 32 : 1; }
 
 PackageSettings package_settings(const models::Package& package, const std::string& source) {
   const auto& meta = package.meta;

@@ -35,9 +35,9 @@ struct PredictOptions {
 // Throws jaams::Error naming the bad option.
 void validate(const PredictOptions& options);
 
-// 32 on a GPU; 4 on the CPU, where larger batches only add memory (the convolutions' temporary
-// buffers grow with the batch: about 650 MB at 32 against 300 MB at 4 for the report's CNN on
-// 288x432 images) and page-fault time, without scoring faster.
+// 32 on a GPU; 1 on the CPU, where larger batches only add memory (the convolutions' temporary
+// buffers grow with the batch: about 650 MB at 32, 300 MB at 4, 240 MB at 1 for the report's CNN
+// on 288x432 images) without scoring faster (40 demo clips: 2.48 s at batch 1, 2.57 s at 4).
 int default_batch_size(torch::Device device);
 
 struct SegmentResult {
