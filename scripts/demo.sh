@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${DEMO_OUT:-out/demo}
 per_genre=${DEMO_PER_GENRE:-20}
-epochs=${DEMO_EPOCHS:-12}
+epochs=${DEMO_EPOCHS:-10}
 t0=$(date +%s)
 last=$t0
 stage() {
@@ -35,7 +35,7 @@ stage "preprocess: mel, centroid, chroma images"
 
 alex=(--set model.backbone_weights= --set model.random_backbone=true)
 if [[ -f models/alexnet_features.pt ]]; then alex=(--set model.backbone_weights=models/alexnet_features.pt); fi
-for run in ann_mel cnn_mel alexcnn_mel cnn_chroma cnn_centroid; do
+for run in ann_mel cnn_mel alexcnn_mel; do
   extra=()
   [[ $run == alexcnn_* ]] && extra=("${alex[@]}")
   rm -rf "$out/runs/$run"
