@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version end here too (status 0); every real parse error is a usage error.
+    return app.exit(e) == 0 ? cli::kExitOk : cli::kExitUsage;
   } catch (const Error& e) {
     spdlog::error("{}", e.what());
     return cli::kExitUsage;
