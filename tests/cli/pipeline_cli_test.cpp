@@ -18,12 +18,7 @@ std::string run(const std::string& args, int expected_status = 0) {
   return out;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::slurp;
 
 TEST(PipelineCli, SynthPreprocessTrainEvalPredictReport) {
   test::TempDir dir;

@@ -24,12 +24,7 @@ namespace jaams {
 namespace {
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::slurp;
 
 // Every regular file under `dir`, relative path -> contents.
 std::map<std::string, std::string> tree(const fs::path& dir) {

@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <random>
 #include <stdexcept>
 
@@ -54,6 +56,13 @@ void write_audio(const fs::path& path, const std::vector<float>& interleaved, in
     throw std::runtime_error(path.string() + ": short write");
   }
   sf_close(f);
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 int run_command(const std::string& command, std::string* output) {

@@ -34,6 +34,9 @@ std::vector<float> sine(double freq, double seconds, int sample_rate, float amp 
 void write_audio(const std::filesystem::path& path, const std::vector<float>& interleaved, int sample_rate,
                  int channels = 1, int sndfile_format = 0);
 
+// The whole file as bytes ("" when it cannot be read).
+std::string slurp(const std::filesystem::path& path);
+
 // Runs a shell command; returns its exit status and fills `output` with stdout+stderr.
 int run_command(const std::string& command, std::string* output = nullptr);
 
