@@ -29,6 +29,7 @@
 #include <torch/torch.h>
 
 #include <nlohmann/json.hpp>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -54,6 +55,14 @@ double process_cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// Minor page faults so far: a step that reuses its memory has few, one that maps fresh pages for
+// every large tensor has hundreds of thousands.
+long minor_page_faults() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_minflt;
 }
 
 struct Options {
@@ -208,6 +217,7 @@ int main(int argc, char** argv) {
     std::int64_t timed_images = 0;
     const double wait_before = source.wait_seconds();
     const double cpu_before = process_cpu_seconds();
+    const long faults_before = minor_page_faults();
     for (int r = 0; r < o.repeats; ++r) {
       std::int64_t images = 0;
       const auto t0 = Clock::now();
@@ -218,6 +228,7 @@ int main(int argc, char** argv) {
       rates.push_back(static_cast<double>(images) / seconds);
     }
     const double cpu_seconds = process_cpu_seconds() - cpu_before;
+    const double faults_per_step = static_cast<double>(minor_page_faults() - faults_before) / (o.steps * o.repeats);
     const double wait = source.wait_seconds() - wait_before;
     std::vector<double> sorted = rates;
     std::sort(sorted.begin(), sorted.end());
@@ -232,6 +243,7 @@ int main(int argc, char** argv) {
                                    {"repeats", o.repeats},
                                    {"loader", o.loader},
                                    {"default_malloc", o.default_malloc},
+                                   {"page_faults_per_step", faults_per_step},
                                    {"channels_last", o.channels_last},
                                    {"images_per_s", median},
                                    {"rates", rates},

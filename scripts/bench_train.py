@@ -13,6 +13,7 @@ Batches: without --loader, contiguous slices of the set (no copy), like bench_tr
 """
 import argparse
 import json
+import resource
 import statistics
 import sys
 import time
@@ -120,6 +121,7 @@ def main():
     rates, timed, timed_images = [], 0.0, 0
     wait_before = state["wait"]
     cpu_before = time.process_time()
+    faults_before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for _ in range(a.repeats):
         images = 0
         t0 = time.perf_counter()
@@ -130,6 +132,7 @@ def main():
         timed_images += images
         rates.append(images / seconds)
     cpu_seconds = time.process_time() - cpu_before
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults_before
     print(json.dumps({
         "impl": "pytorch",
         "model": a.model,
@@ -141,6 +144,7 @@ def main():
         "images_per_s": statistics.median(rates),
         "rates": rates,
         "images_per_cpu_s": timed_images / cpu_seconds if cpu_seconds > 0 else 0.0,
+        "page_faults_per_step": faults / (a.steps * a.repeats),
         "wait_share": (state["wait"] - wait_before) / timed if timed > 0 else 0.0,
         "mean_loss": state["loss"] / (a.warmup + a.steps * a.repeats),
         "accuracy": state["correct"] / max(1, state["seen"]),

@@ -18,7 +18,9 @@
 #
 # ratio = median over rounds of (jaams images/s / PyTorch images/s) of the same round; the per
 # CPU-s ratio divides by each process's CPU time instead of wall time, which other work on a busy
-# machine disturbs less; wait = share of jaams' step time spent blocked waiting for the next batch.
+# machine disturbs less; wait = share of jaams' step time spent blocked waiting for the next batch;
+# page faults per step show whether a step reuses its memory (a few thousand) or maps fresh pages
+# for every large tensor (hundreds of thousands, see jaams::keep_freed_memory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${JAAMS_BUILD_DIR:-build/release}
@@ -67,8 +69,8 @@ echo "bench_train: load average $(cut -d' ' -f1-3 /proc/loadavg) after" >&2
 "$python" - "$results" <<'EOF'
 import json, statistics, sys
 runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-print("| model | batch | threads | jaams images/s | PyTorch images/s | jaams/PyTorch | jaams/PyTorch per CPU-s | jaams data wait |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+print("| model | batch | threads | jaams images/s | PyTorch images/s | jaams/PyTorch | jaams/PyTorch per CPU-s | jaams data wait | page faults/step jaams, PyTorch |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for model in dict.fromkeys(r["model"] for r in runs):
     j = [r for r in runs if r["model"] == model and r["impl"] == "jaams"]
     p = [r for r in runs if r["model"] == model and r["impl"] == "pytorch"]
@@ -79,5 +81,7 @@ for model in dict.fromkeys(r["model"] for r in runs):
           f"| {statistics.median(r['images_per_s'] for r in p):.1f} "
           f"| {statistics.median(ratios):.2f} "
           f"| {statistics.median(cpu_ratios):.2f} "
-          f"| {100 * statistics.median(r['wait_share'] for r in j):.1f}% |")
+          f"| {100 * statistics.median(r['wait_share'] for r in j):.1f}% "
+          f"| {statistics.median(r['page_faults_per_step'] for r in j) / 1000:.0f}k, "
+          f"{statistics.median(r['page_faults_per_step'] for r in p) / 1000:.0f}k |")
 EOF
