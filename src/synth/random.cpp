@@ -2,14 +2,11 @@
 
 #include <cmath>
 
+#include "jaams/util/random.hpp"
+
 namespace jaams::synth {
 
-std::uint64_t Rng::mix(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
+std::uint64_t Rng::mix(std::uint64_t x) { return splitmix64(x); }
 
 double Rng::uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
 
@@ -45,12 +42,7 @@ std::size_t Rng::weighted(const std::vector<double>& weights) {
 }
 
 std::uint64_t clip_seed(std::uint64_t seed, std::string_view genre, int index) {
-  std::uint64_t h = 0xCBF29CE484222325ULL;  // FNV-1a over the genre name
-  for (unsigned char c : genre) {
-    h ^= c;
-    h *= 0x100000001B3ULL;
-  }
-  return Rng::mix(Rng::mix(seed) ^ Rng::mix(h + static_cast<std::uint64_t>(index)));
+  return Rng::mix(Rng::mix(seed) ^ Rng::mix(fnv1a64(genre) + static_cast<std::uint64_t>(index)));
 }
 
 }  // namespace jaams::synth
