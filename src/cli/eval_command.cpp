@@ -8,6 +8,7 @@
 #include <string>
 
 #include "command_registry.hpp"
+#include "inference_options.hpp"
 #include "jaams/eval/metrics_format.hpp"
 #include "jaams/models/device.hpp"
 #include "jaams/predict/evaluation.hpp"
@@ -112,13 +113,8 @@ void setup_eval(CLI::App& app) {
   cmd->add_option("--pooling", opts->pooling, "Segment probabilities -> track: mean, vote or max")
       ->check(CLI::IsMember({"mean", "vote", "max"}))
       ->capture_default_str();
-  cmd->add_option("-j,--threads", opts->threads, "Decoding/feature threads with --data (0: all cores)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  cmd->add_option("--batch-size", opts->batch_size, "Segments per model call (0: 32 on a GPU, 1 on the CPU)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  cmd->add_option("--device", opts->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  add_inference_options(cmd, opts->threads, opts->batch_size, opts->device,
+                        "Decoding/feature threads with --data (0: all cores)");
   cmd->footer(
       "With --data, sub-folders that are not among the model's classes are reported and skipped, and\n"
       "files that cannot be decoded are left out of the metrics (exit status 1).\n"

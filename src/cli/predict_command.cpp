@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "command_registry.hpp"
+#include "inference_options.hpp"
 #include "jaams/eval/pooling.hpp"
 #include "jaams/predict/inputs.hpp"
 #include "jaams/predict/predictor.hpp"
@@ -128,13 +129,7 @@ void setup_predict(CLI::App& app) {
                 "Also write one row per segment; adds the columns row, segment, start_seconds and p_<class>");
   cmd->add_option("--max-segments", opts->max_segments, "Score at most N segments per file (0: all)")
       ->capture_default_str();
-  cmd->add_option("-j,--threads", opts->threads, "Decoding/feature threads (0: all cores)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  cmd->add_option("--batch-size", opts->batch_size, "Segments per model call (0: 32 on a GPU, 1 on the CPU)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  cmd->add_option("--device", opts->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  add_inference_options(cmd, opts->threads, opts->batch_size, opts->device);
   cmd->add_flag("--resume", opts->resume, "Continue an interrupted run: skip the files already in --output");
   cmd->add_option("--shard", opts->shard,
                   "Take only part I of N of the inputs (I from 1 to N), by a hash of each path");
