@@ -17,7 +17,7 @@ trap 'rm -rf "$work"' EXIT
 cores=$(nproc)
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $cores cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-echo "-- features only, 1 thread"
+echo "-- features only, 1 thread, then all threads"
 "$build/bench_features" "$clips"
 
 for threads in 1 "$cores"; do

@@ -10,7 +10,8 @@ build_packages=(
   libsndfile1-dev         # decoding WAV/AU/FLAC/OGG/MP3
   libfftw3-dev            # the STFT
   libsoxr-dev             # resampling
-  libopencv-dev           # colour maps, resizing, PNG
+  libopencv-dev           # colour maps, resizing, reading PNGs
+  libpng-dev              # writing PNGs with a chosen row filter (OpenCV 4.6 cannot set it): 2x faster
   libcli11-dev libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev
   libgtest-dev
 )

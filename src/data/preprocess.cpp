@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "jaams/data/image_cache.hpp"
+#include "jaams/image/png.hpp"
 #include "jaams/pipeline/audio_to_images.hpp"
 #include "jaams/util/atomic_file.hpp"
 #include "jaams/util/error.hpp"

@@ -1,12 +1,10 @@
 #include "jaams/image/render.hpp"
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <cstring>
 
-#include "jaams/util/atomic_file.hpp"
 #include "jaams/util/error.hpp"
 
 namespace jaams::image {
@@ -99,33 +97,6 @@ Image render(FeatureKind kind, const features::Features& f, const features::Feat
       return colourise(plot_centroid(f.centroid, fc.sample_rate / 2.0, config), config.colormap);
   }
   throw Error("render: unknown feature kind");
-}
-
-std::vector<std::uint8_t> encode_png(const Image& image) {
-  cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<std::uint8_t*>(image.rgb.data()));
-  cv::Mat bgr;
-  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-  std::vector<std::uint8_t> bytes;
-  // Level 1: PNGs are for people and inspection; training reads the raw cache, so speed wins.
-  cv::imencode(".png", bgr, bytes, {cv::IMWRITE_PNG_COMPRESSION, 1});
-  return bytes;
-}
-
-void write_png(const std::filesystem::path& path, const Image& image) {
-  const auto bytes = encode_png(image);
-  write_file_atomic(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-}
-
-Image read_png(const std::filesystem::path& path) {
-  cv::Mat bgr = cv::imread(path.string(), cv::IMREAD_COLOR);
-  if (bgr.empty()) throw Error(path.string() + ": cannot read image");
-  cv::Mat rgb;
-  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-  Image out;
-  out.height = rgb.rows;
-  out.width = rgb.cols;
-  out.rgb.assign(rgb.data, rgb.data + std::size_t(rgb.rows) * rgb.cols * 3);
-  return out;
 }
 
 }  // namespace jaams::image

@@ -17,7 +17,7 @@
 
 #include "jaams/data/image_cache.hpp"
 #include "jaams/data/manifest.hpp"
-#include "jaams/image/render.hpp"
+#include "jaams/image/png.hpp"
 #include "test_support.hpp"
 
 namespace jaams {

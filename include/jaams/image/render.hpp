@@ -7,7 +7,6 @@
 // Each is resized to height x width with OpenCV (the aspect ratio changes, as in the report) and
 // coloured with an OpenCV colour map (magma by default, or grayscale).
 #include <cstdint>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -36,11 +35,5 @@ struct Image {
 
 Image render(features::FeatureKind kind, const features::Features& features, const features::FeatureConfig& feature_config,
              const ImageConfig& config);
-
-// PNG bytes of an image (deterministic for equal input), and an atomic PNG write.
-std::vector<std::uint8_t> encode_png(const Image& image);
-void write_png(const std::filesystem::path& path, const Image& image);
-// Reads a PNG back as RGB (for tests and for training from PNG-only folders).
-Image read_png(const std::filesystem::path& path);
 
 }  // namespace jaams::image
