@@ -5,7 +5,7 @@
 //
 //   bench_train_step --model ann|cnn|alexcnn|alexcnn-head [--batch 32] [--steps 16] [--warmup 3]
 //                    [--repeats 3] [--threads T] [--samples 256] [--loader]
-//                    [--default-malloc] [--channels-last]
+//                    [--default-malloc]
 //
 // ann, cnn: uint8 images [samples,3,288,432] through model->forward (uint8 -> float/255 inside).
 // alexcnn-head: the trainable head of alexcnn on cached AlexNet features [samples,256,8,12], as
@@ -16,13 +16,11 @@
 // With --loader, batches come from jaams' BatchLoader over a shuffled order, epoch after epoch,
 // exactly as the trainer feeds them; wait_share is the share of step time spent blocked on it.
 //
-// Like the jaams executable, the program first calls jaams::keep_freed_memory(). Two switches
-// measure what that and a memory-format change are worth:
+// Like the jaams executable, the program first calls jaams::keep_freed_memory(); one switch
+// measures what that is worth:
 //   --default-malloc  skip keep_freed_memory(): glibc then serves every block over 32 MB
 //                     (activations, the float images, Adam's temporaries) with a fresh mmap()
 //                     whose pages are zeroed and faulted in again at every step.
-//   --channels-last   batches handed to the model in channels-last layout, which oneDNN's
-//                     convolutions take without reordering (a candidate change to the models).
 //
 // Prints one JSON line: images_per_s is the median over the repeats of steps*batch/wall time;
 // images_per_cpu_s divides by the process's CPU time instead, which a busy machine disturbs less.
@@ -75,7 +73,6 @@ struct Options {
   int samples = 256;
   bool loader = false;
   bool default_malloc = false;
-  bool channels_last = false;
   std::uint64_t seed = 42;
 };
 
@@ -83,7 +80,7 @@ struct Options {
   if (!problem.empty()) std::fprintf(stderr, "error: %s\n", problem.c_str());
   std::fprintf(stderr,
                "usage: %s --model ann|cnn|alexcnn|alexcnn-head [--batch 32] [--steps 16] [--warmup 3] "
-               "[--repeats 3] [--threads T] [--samples 256] [--loader] [--default-malloc] [--channels-last]\n",
+               "[--repeats 3] [--threads T] [--samples 256] [--loader] [--default-malloc]\n",
                argv0);
   std::exit(problem.empty() ? 0 : 2);
 }
@@ -112,7 +109,6 @@ Options parse(int argc, char** argv) {
     else if (arg == "--samples") o.samples = positive(1);
     else if (arg == "--loader") o.loader = true;
     else if (arg == "--default-malloc") o.default_malloc = true;
-    else if (arg == "--channels-last") o.channels_last = true;
     else if (arg == "-h" || arg == "--help") usage(argv[0], "");
     else usage(argv[0], "unknown argument " + arg);
   }
@@ -199,7 +195,6 @@ int main(int argc, char** argv) {
     auto step = [&] {
       torch::Tensor x, y;
       source.next(x, y);
-      if (o.channels_last) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
       optimizer.zero_grad();
       const auto logits = head_only ? model->head(x) : model->forward(x);
       const auto loss = torch::nn::functional::cross_entropy(logits, y);
@@ -244,7 +239,6 @@ int main(int argc, char** argv) {
                                    {"loader", o.loader},
                                    {"default_malloc", o.default_malloc},
                                    {"page_faults_per_step", faults_per_step},
-                                   {"channels_last", o.channels_last},
                                    {"images_per_s", median},
                                    {"rates", rates},
                                    {"images_per_cpu_s", cpu_seconds > 0 ? timed_images / cpu_seconds : 0.0},

@@ -12,8 +12,8 @@
 # by model: ann 8, cnn 6, alexcnn-head 24, a few seconds of work each on 2 cores), REPEATS (3),
 # WARMUP (2), ROUNDS (jaams/PyTorch pairs per model, 3), JAAMS_BUILD_DIR (build/release),
 # PYTHON (/usr/bin/python3, Debian's, with python3-torch).
-# JAAMS_FLAGS: extra bench_train_step flags, e.g. "--channels-last" to try it, or
-# "--default-malloc" to see jaams without its keep_freed_memory() start-up call.
+# JAAMS_FLAGS: extra bench_train_step flags, e.g. "--default-malloc" to see jaams without its
+# keep_freed_memory() start-up call.
 # Both sides load the same libtorch_cpu and libblas.so.3: set LD_LIBRARY_PATH to try another BLAS.
 #
 # ratio = median over rounds of (jaams images/s / PyTorch images/s) of the same round; the per

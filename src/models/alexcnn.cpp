@@ -99,12 +99,13 @@ torch::Tensor AlexCnnImpl::embed(const torch::Tensor& images) {
   const auto options = x.options();
   const auto mean = torch::tensor({0.485f, 0.456f, 0.406f}, options).view({1, 3, 1, 1});
   const auto stdev = torch::tensor({0.229f, 0.224f, 0.225f}, options).view({1, 3, 1, 1});
-  return features_->forward((x - mean) / stdev);
+  // Channels-last, as in the cnn: faster convolutions with oneDNN.
+  return features_->forward(((x - mean) / stdev).contiguous(torch::MemoryFormat::ChannelsLast));
 }
 
 torch::Tensor AlexCnnImpl::head(const torch::Tensor& embedded) {
   check_embedded(embedded);
-  auto x = embedded.to(device());
+  auto x = embedded.to(device()).contiguous(torch::MemoryFormat::ChannelsLast);
   x = torch::max_pool2d(torch::relu(conv_->forward(x)), 2);
   x = torch::relu(fc1_->forward(x.flatten(1)));
   return fc2_->forward(x);
