@@ -20,7 +20,7 @@ usage() { echo "usage: $0 MODEL.jaams [JAAMS_BINARY]" >&2; exit 2; }
 [[ $# -ge 1 && $# -le 2 ]] || usage
 pkg=$1
 here=$(cd "$(dirname "$0")/.." && pwd)
-jaams=${2:-$here/build/main/jaams}
+jaams=${2:-$here/${JAAMS_BUILD_DIR:-build/release}/jaams}
 [[ -f $pkg ]] || { echo "$pkg: no such model package" >&2; exit 2; }
 [[ -x $jaams ]] || { echo "$jaams: jaams binary not found (pass it as the second argument)" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "/usr/bin/time not found: apt-get install -y time" >&2; exit 2; }

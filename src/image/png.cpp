@@ -36,7 +36,7 @@ bool encode_rows(const Image& image, std::vector<std::uint8_t>* out) {
                PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   // No row filter and deflate level 1: on rendered spectrograms this is twice as fast as libpng's
   // adaptive filtering (OpenCV's only choice) and the files come out smaller, not larger
-  // (BENCHMARKS.md, "PNG encoding").
+  // (BENCHMARKS.md, "Preprocess").
   png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
   png_set_compression_level(png, 1);
   png_write_info(png, info);
