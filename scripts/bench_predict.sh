@@ -19,7 +19,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${JAAMS_BUILD_DIR:-build/release}
-[[ -x $build/jaams ]] || bash scripts/build.sh --target jaams >/dev/null
 threads=${THREADS:-$(nproc)}
 
 packages=("$@")
@@ -38,6 +37,10 @@ else
   done
 fi
 ((${#folders[@]})) || { echo "no folders of audio found: set FOLDERS" >&2; exit 2; }
+for entry in "${packages[@]}"; do
+  [[ $entry == *=* && -f ${entry#*=} ]] || { echo "$entry: expected NAME=MODEL.jaams with an existing package" >&2; exit 2; }
+done
+[[ -x $build/jaams ]] || bash scripts/build.sh --target jaams >/dev/null
 read -r -a python_folders <<<"${PYTHON_FOLDERS:-${folders[0]}}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -47,7 +50,6 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, --thread
 printf '%-8s %-34s %6s %6s %9s %8s %20s %14s\n' model folder files failed audio_s wall_s "x real time" files/s
 for entry in "${packages[@]}"; do
   name=${entry%%=*} pkg=${entry#*=}
-  [[ -f $pkg ]] || { echo "$pkg: no such model package" >&2; exit 2; }
   for folder in "${folders[@]}"; do
     start=$(now)
     # Exit status 1 only says some files failed (e.g. jingles shorter than a segment): counted below.
