@@ -7,7 +7,7 @@
 set -euo pipefail
 bundle=${1:?usage: scripts/gpu_bundle_deps.sh BUNDLE_DIR}
 mkdir -p "$bundle"
-roots=(libsndfile1-dev libfftw3-dev libsoxr-dev libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+roots=(libsndfile1-dev libfftw3-dev libsoxr-dev libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libpng-dev
        libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libgtest-dev pkg-config ninja-build)
 # What any CUDA image already has: the C/C++ runtime and the base system.
 skip='^(libc6|libc-dev-bin|libc6-dev|libgcc-s1|libstdc\+\+6|libstdc\+\+-12-dev|gcc-12-base|zlib1g|libcrypt1|linux-libc-dev|libselinux1|libpcre2-8-0|debconf|dpkg|perl-base|tar|libzstd1|liblzma5|libbz2-1.0|libgcc-12-dev|libtinfo6|libudev1|libsystemd0|libcap2|libgpg-error0|libgcrypt20|liblz4-1|libmd0|libdb5.3|libaudit1|libaudit-common|libcap-ng0|libpam0g|libtirpc3|libtirpc-common|libgssapi-krb5-2|libkrb5-3|libk5crypto3|libkrb5support0|libkeyutils1|libcom-err2|libssl3|libnsl2|libnsl-dev|libtirpc-dev|rpcsvc-proto)$'
