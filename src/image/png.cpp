@@ -27,7 +27,11 @@ bool encode_rows(const Image& image, std::vector<std::uint8_t>* out) {
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   if (png == nullptr) return false;
   png_infop info = png_create_info_struct(png);
-  if (info == nullptr || setjmp(png_jmpbuf(png))) {
+  if (info == nullptr) {
+    png_destroy_write_struct(&png, nullptr);
+    return false;
+  }
+  if (setjmp(png_jmpbuf(png))) {
     png_destroy_write_struct(&png, &info);
     return false;
   }
@@ -42,7 +46,7 @@ bool encode_rows(const Image& image, std::vector<std::uint8_t>* out) {
   png_write_info(png, info);
   const std::size_t stride = static_cast<std::size_t>(image.width) * 3;
   for (int row = 0; row < image.height; ++row)
-    png_write_row(png, const_cast<png_bytep>(image.rgb.data() + static_cast<std::size_t>(row) * stride));
+    png_write_row(png, image.rgb.data() + static_cast<std::size_t>(row) * stride);
   png_write_end(png, info);
   png_destroy_write_struct(&png, &info);
   return true;
