@@ -16,13 +16,9 @@ std::filesystem::path write_config(const test::TempDir& dir, const std::string& 
   return path;
 }
 
+// The error a config file (with --set overrides) is rejected with.
 std::string error_of(const std::filesystem::path& path, const std::vector<std::string>& overrides = {}) {
-  try {
-    load_experiment_config(path, overrides);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
+  return test::error_of([&] { load_experiment_config(path, overrides); });
 }
 
 TEST(ExperimentConfig, DefaultsAreTheReportsSettings) {

@@ -20,16 +20,7 @@ void spit(const fs::path& p, const std::string& text) {
   out << text;
 }
 
-// The message of the jaams::Error that `f` throws ("" when it throws nothing).
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const jaams::Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using jaams::test::error_of;
 
 void expect_same(const ManifestRow& a, const ManifestRow& b) {
   EXPECT_EQ(a.image, b.image);

@@ -49,15 +49,7 @@ std::map<std::string, std::set<Subset>> subsets_by_track(const SplitResult& r) {
 
 std::string genre_of(const std::string& track_id) { return track_id.substr(0, track_id.find('.')); }
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const jaams::Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using jaams::test::error_of;
 
 bool same_assignment(const SplitResult& a, const SplitResult& b) {
   if (a.segments.size() != b.segments.size()) return false;

@@ -28,14 +28,7 @@ RunInfo sample_info() {
   return info;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 TEST(RunFiles, RunInfoRoundTrip) {
   test::TempDir dir;

@@ -28,17 +28,7 @@ torch::Tensor random_images(int n, int height, int width) {
   return torch::randint(0, 256, {n, 3, height, width}, torch::kUInt8);
 }
 
-// Message of the jaams::Error `fn` throws (fails the test when it throws nothing or another type).
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected jaams::Error";
-  return {};
-}
+using test::error_of;
 
 TEST(ModelRegistry, ListsTheReportModels) {
   EXPECT_EQ(model_names(), (std::vector<std::string>{"alexcnn", "ann", "cnn"}));

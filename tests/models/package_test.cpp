@@ -27,16 +27,7 @@ torch::Tensor images_for(const ModelSpec& spec, int n = 3) {
   return torch::randint(0, 256, {n, 3, spec.height, spec.width}, torch::kUInt8);
 }
 
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected jaams::Error";
-  return {};
-}
+using test::error_of;
 
 // A few Adam steps so weights differ from any fresh initialisation.
 void train_steps(ClassifierImpl& model, torch::optim::Optimizer& optimizer, const torch::Tensor& images, int steps) {

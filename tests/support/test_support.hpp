@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "jaams/util/error.hpp"
+
 namespace jaams::test {
 
 // A fresh folder under the system temp dir, removed when the object goes away.
@@ -42,6 +44,18 @@ int run_command(const std::string& command, std::string* output = nullptr);
 
 // The built jaams binary (for end-to-end tests).
 std::string jaams_binary();
+
+// The message of the jaams::Error that `fn` throws; fails the test when it throws nothing.
+template <typename Fn>
+std::string error_of(Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected a jaams::Error";
+  return {};
+}
 
 }  // namespace jaams::test
 
