@@ -295,8 +295,8 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
     {
       torch::NoGradGuard no_grad;
       try {
-        const torch::Tensor images =
-            buffer.slice(0, 0, n).to(device, /*non_blocking=*/true).permute({0, 3, 1, 2}).contiguous(torch::MemoryFormat::ChannelsLast);
+        // The NHWC buffer seen as [N, 3, H, W] is channels-last memory: the convolutions take it as it is.
+        const torch::Tensor images = buffer.slice(0, 0, n).to(device, /*non_blocking=*/true).permute({0, 3, 1, 2});
         probs = torch::softmax(package_.model->forward(images), 1).to(torch::kCPU, torch::kFloat).contiguous();
       } catch (const c10::Error& e) {
         throw Error(source_ + ": scoring a batch of " + std::to_string(n) + " segments on " + device.str() +
