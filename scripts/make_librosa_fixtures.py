@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes librosa's feature values for a few signals to tests/fixtures/librosa/.
 
-jaams' feature tests compare FeatureExtractor against these values, so its images match what
-librosa gives for the same audio.
+jaams' feature tests compare FeatureExtractor and SummaryFeatureExtractor against these values, so
+its images and descriptors match what librosa gives for the same audio. One run remakes every file
+(see tests/fixtures/librosa/README.md for each file's dtype, shape and librosa call).
 
 Usage:
     /usr/bin/python3 scripts/make_librosa_fixtures.py --librosa /path/to/librosa-0.11.0 \
@@ -16,15 +17,46 @@ Signals (each the first 10 s, 220500 samples at 22050 Hz):
     metal00003   gtzan-mini metal/metal.00003.wav
     tone_sharp   A4 23 cents sharp with 5 harmonics, 0.5 s of digital silence first
     chord_chirp  C-major triad 12 cents flat + a 150-3000 Hz chirp + white noise, 1-s fade in
+    silence      220500 zeros (summary statistics only)
 The synthetic signals are quantised to 16 bits and stored as int16 .npy (<name>_pcm16.npy), so
 the tests read exactly the samples librosa saw (float32 = int16 / 32768, as libsndfile reads PCM).
 
 Per signal, float32 .npy files (the tuning float64: it is one of numpy.linspace(-0.5, 0.5, 101)):
-    <name>_mel_db.npy    [128, 431]  power_to_db(melspectrogram(y, sr), ref=np.max)
-    <name>_centroid.npy  [1, 431]    spectral_centroid(y, sr)
-    <name>_chroma.npy    [12, 431]   chroma_stft(y, sr)
-    <name>_tuning.npy    [1]         estimate_tuning(S=|stft(y)|**2, sr, bins_per_octave=12),
-                                     the tuning chroma_stft uses
+    <name>_mel_db.npy      [128, 431]  power_to_db(melspectrogram(y, sr), ref=np.max)
+    <name>_centroid.npy    [1, 431]    spectral_centroid(y, sr)
+    <name>_chroma.npy      [12, 431]   chroma_stft(y, sr)
+    <name>_tuning.npy      [1]         estimate_tuning(S=|stft(y)|**2, sr, bins_per_octave=12),
+                                       the tuning chroma_stft uses
+    <name>_mfcc.npy        [20, 431]   mfcc(y, sr, n_mfcc=20)
+    <name>_mfcc_delta.npy  [20, 431]   delta(mfcc)
+    <name>_bandwidth.npy   [1, 431]    spectral_bandwidth(y, sr)
+    <name>_rolloff.npy     [1, 431]    spectral_rolloff(y, sr)
+    <name>_contrast.npy    [7, 431]    spectral_contrast(y, sr)
+    <name>_zcr.npy         [1, 431]    zero_crossing_rate(y)
+    <name>_rms.npy         [1, 431]    rms(y=y)
+    <name>_stats.npy       [128]       float64: per row of mfcc, delta, chroma, centroid, bandwidth,
+                                       rolloff, contrast, zcr, rms the mean, then the std (ddof=0)
+                                       over frames (SummaryFeatureExtractor::statistics' order)
+
+The 12-kHz front end of a music-pretrained network (sr 12000, n_fft 512, hop 256, 96 mels up to
+6 kHz), on 5 s (60000 samples, 235 frames):
+    chord_chirp_12k.npy         float32 [60000]  chord_chirp (float32) through librosa.resample to
+                                                 12 kHz (soxr_hq), samples 12000..71999 (1-6 s)
+    chord_chirp_12k_mel_db.npy  float32 [96, 235]
+    blues00000_12k_mel_db.npy   float32 [96, 235] of the first 5 s of blues.00000.wav at 12 kHz by
+                                linear interpolation (np.interp at i * 22050 / 12000), which the
+                                test repeats (the clip itself is not stored)
+each power_to_db(melspectrogram(y, sr=12000, n_fft=512, hop_length=256, n_mels=96, fmax=6000),
+ref=np.max).
+
+The stages on their own:
+    filters_mel_rows.npy   float32 [9, 1025]   filters.mel(sr=22050, n_fft=2048, n_mels=128), rows
+                                               MEL_ROWS
+    filters_chroma.npy     float32 [12, 1025]  filters.chroma(sr=22050, n_fft=2048, tuning=0.23)
+    stft_power_256.npy     float32 [129, 16]   |stft(chord_chirp[30000:31000], n_fft=256,
+                                               hop_length=64)|**2
+    stft_power_2048.npy    float32 [1025, 6]   |stft(chord_chirp[30000:33000])|**2 (n_fft 2048,
+                                               hop 512)
 """
 import argparse
 import ctypes
@@ -38,6 +70,10 @@ import soundfile as sf
 
 SR = 22050
 SEGMENT = 10 * SR
+SR_12K = 12000
+SEGMENT_12K = 5 * SR_12K
+MEL_ROWS = (0, 1, 2, 10, 40, 64, 100, 126, 127)  # rows of filters.mel kept in filters_mel_rows.npy
+CHROMA_TUNING = 0.23
 
 
 def _install_soxr_binding():
@@ -133,6 +169,59 @@ def features(librosa, y):
     }
 
 
+def summary(librosa, y):
+    """The descriptors of SummaryFeatureExtractor, each librosa's default call, and their
+    statistics (float64 means, then population stds, per row)."""
+    mfcc = librosa.feature.mfcc(y=y, sr=SR, n_mfcc=20)
+    desc = {
+        "mfcc": mfcc,
+        "mfcc_delta": librosa.feature.delta(mfcc, width=9, order=1, axis=-1, mode="interp"),
+        "chroma": librosa.feature.chroma_stft(y=y, sr=SR),
+        "centroid": librosa.feature.spectral_centroid(y=y, sr=SR),
+        "bandwidth": librosa.feature.spectral_bandwidth(y=y, sr=SR),
+        "rolloff": librosa.feature.spectral_rolloff(y=y, sr=SR),
+        "contrast": librosa.feature.spectral_contrast(y=y, sr=SR),
+        "zcr": librosa.feature.zero_crossing_rate(y),
+        "rms": librosa.feature.rms(y=y),
+    }
+    stats = []
+    for m in desc.values():
+        m = np.asarray(m, dtype=np.float64)
+        stats += [m.mean(axis=1), m.std(axis=1)]
+    out = {k: np.asarray(v, dtype=np.float32) for k, v in desc.items() if k not in ("chroma", "centroid")}
+    out["stats"] = np.concatenate(stats)
+    assert out["stats"].shape == (128,)
+    return out
+
+
+def mel_db_12k(librosa, y):
+    mel = librosa.feature.melspectrogram(y=y, sr=SR_12K, n_fft=512, hop_length=256, n_mels=96, fmax=6000)
+    return librosa.power_to_db(mel, ref=np.max).astype(np.float32)
+
+
+def interp_to_12k(y, n_out):
+    """Linear interpolation at i * 22050 / 12000 (the C++ test repeats it)."""
+    x = np.arange(n_out, dtype=np.float64) * (SR / SR_12K)
+    return np.interp(x, np.arange(len(y), dtype=np.float64), y.astype(np.float64)).astype(np.float32)
+
+
+def stages(librosa, chord_chirp):
+    mel = librosa.filters.mel(sr=SR, n_fft=2048, n_mels=128)
+    chroma = librosa.filters.chroma(sr=SR, n_fft=2048, tuning=CHROMA_TUNING)
+    return {
+        "filters_mel_rows": mel[list(MEL_ROWS)].astype(np.float32),
+        "filters_chroma": chroma.astype(np.float32),
+        "stft_power_256": (np.abs(librosa.stft(chord_chirp[30000:31000], n_fft=256, hop_length=64)) ** 2).astype(
+            np.float32),
+        "stft_power_2048": (np.abs(librosa.stft(chord_chirp[30000:33000], n_fft=2048, hop_length=512)) ** 2).astype(
+            np.float32),
+    }
+
+
+def save(path, value):
+    np.save(path, np.ascontiguousarray(value))  # C order for the tests' reader
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--librosa", required=True, help="librosa source tree (holds the librosa package)")
@@ -159,8 +248,22 @@ def main():
 
     for name, y in signals.items():
         for kind, value in features(librosa, y).items():
-            np.save(out / f"{name}_{kind}.npy", np.ascontiguousarray(value))  # C order for the tests' reader
+            save(out / f"{name}_{kind}.npy", value)
+        for kind, value in summary(librosa, y).items():
+            save(out / f"{name}_{kind}.npy", value)
         print(f"{name}: tuning {float(np.load(out / f'{name}_tuning.npy')[0]):+.2f}")
+    save(out / "silence_stats.npy", summary(librosa, np.zeros(SEGMENT, dtype=np.float32))["stats"])
+
+    chord_chirp = signals["chord_chirp"]
+    y12 = librosa.resample(chord_chirp, orig_sr=SR, target_sr=SR_12K, res_type="soxr_hq").astype(np.float32)
+    y12 = np.ascontiguousarray(y12[SR_12K: SR_12K + SEGMENT_12K])
+    save(out / "chord_chirp_12k.npy", y12)
+    save(out / "chord_chirp_12k_mel_db.npy", mel_db_12k(librosa, y12))
+    blues = signals["blues00000"][: 5 * SR]
+    save(out / "blues00000_12k_mel_db.npy", mel_db_12k(librosa, interp_to_12k(blues, SEGMENT_12K)))
+
+    for kind, value in stages(librosa, chord_chirp).items():
+        save(out / f"{kind}.npy", value)
     print(f"librosa {librosa.__version__}, numpy {np.__version__}")
 
 

@@ -4,7 +4,8 @@
 # DATA_ROOT is GTZAN's folder: either DATA_ROOT/genres/<genre>/*.au (the original release) or
 # DATA_ROOT/genres_original/<genre>/*.wav (the common Kaggle copy), or DATA_ROOT/<genre>/ directly.
 # Runs preprocess (all three image kinds), trains ann/cnn/alexcnn on mel and cnn on centroid and
-# chroma, evaluates each on its test split and writes the report (Table 2, Figure 9, curves and
+# chroma, the stats baseline and the transfer models (compact_cnn features, with and without stats)
+# and cnn on the mel matrix, evaluates each on its test split and writes the report (Table 2, Figure 9, curves and
 # confusion matrices) to OUT/report. Every stage resumes where an interrupted run stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +49,14 @@ for run in ann_mel cnn_mel alexcnn_mel cnn_centroid cnn_chroma; do
   if [[ -f $out/runs/$run/run.json ]]; then echo "$run: done already"; continue; fi
   "$jaams" train --config "configs/$run.yaml" --data "$out/images" --output "$out/runs/$run" \
     --set data.split="$split" "${sets[@]}" "${extra[@]}" "${resume[@]}"
+done
+# The models that read feature matrices preprocess the audio themselves into $out/features.
+for run in stats transfer transfer_stats cnn_mel_matrix; do
+  resume=()
+  [[ -f $out/runs/$run/checkpoint.pt && ! -f $out/runs/$run/run.json ]] && resume=(--resume)
+  if [[ -f $out/runs/$run/run.json ]]; then echo "$run: done already"; continue; fi
+  "$jaams" train --config "configs/$run.yaml" --data "$audio" --output "$out/runs/$run" \
+    --set data.cache="$out/features/$run" --set data.split="$split" "${sets[@]}" "${resume[@]}"
 done
 "$jaams" report "$out"/runs/* --output "$out/report" --title "GTZAN, split: $split"
 echo "report: $out/report/report.html"

@@ -32,6 +32,7 @@ struct PredictCliOptions {
   std::string device = "auto";
   bool resume = false;
   std::string shard;
+  bool tags = false;
 };
 
 void run_predict_command(const PredictCliOptions& cli) {
@@ -42,6 +43,7 @@ void run_predict_command(const PredictCliOptions& cli) {
   o.top_k = cli.top_k;
   o.pooling = eval::parse_pooling(cli.pooling);
   o.max_segments = cli.max_segments;
+  o.tags = cli.tags;
   if (cli.resume && cli.output.empty()) throw Error("--resume needs --output FILE (the output of the interrupted run)");
 
   predict::RowLayout layout;
@@ -63,6 +65,10 @@ void run_predict_command(const PredictCliOptions& cli) {
 
   predict::Predictor predictor = predict::load_predictor(cli.model, o);
   layout.classes = predictor.classes();
+  if (cli.tags) {
+    if (predictor.settings().tag_names.empty()) throw Error(cli.model + ": --tags: this model has no tag outputs (the transfer models do)");
+    layout.tag_names = predictor.settings().tag_names;
+  }
 
   bool append = false;
   if (cli.resume) {
@@ -82,8 +88,8 @@ void run_predict_command(const PredictCliOptions& cli) {
     set_exit_status(kExitOk);
     return;
   }
-  spdlog::info("{} file(s), model {} ({} classes, {} images) on {}, batches of {}", inputs.size(), cli.model,
-               layout.classes.size(), features::to_string(predictor.settings().kind), predictor.device().str(),
+  spdlog::info("{} file(s), model {} ({} classes, {} inputs) on {}, batches of {}", inputs.size(), cli.model,
+               layout.classes.size(), data::kinds_label(predictor.settings().layout), predictor.device().str(),
                predictor.options().batch_size);
 
   std::size_t failed = 0;
@@ -131,6 +137,9 @@ void setup_predict(CLI::App& app) {
       ->capture_default_str();
   add_inference_options(cmd, opts->threads, opts->batch_size, opts->device);
   cmd->add_flag("--resume", opts->resume, "Continue an interrupted run: skip the files already in --output");
+  cmd->add_flag("--tags", opts->tags,
+                "Also write the model's music tags (transfer models: compact_cnn's 50 Million Song Dataset tags), "
+                "the 5 strongest in a `tags` column (all of them in JSON lines)");
   cmd->add_option("--shard", opts->shard,
                   "Take only part I of N of the inputs (I from 1 to N), by a hash of each path");
   cmd->footer(

@@ -19,6 +19,7 @@ struct PreprocessCliOptions {
   std::string output;
   std::string kinds;
   bool raw = false;
+  bool matrices = false;
   bool no_png = false;
   int threads = 0;
   bool fail_fast = false;
@@ -34,6 +35,7 @@ void run_preprocess_command(const PreprocessCliOptions& cli) {
   o.kinds = cli.kinds.empty() ? cfg.preprocess_kinds : features::parse_feature_kinds(cli.kinds);
   o.pipeline = cfg.pipeline;
   o.write_raw = cli.raw;
+  o.write_matrices = cli.matrices;
   o.write_png = !cli.no_png;
   o.threads = cli.threads;
   o.fail_fast = cli.fail_fast;
@@ -56,7 +58,11 @@ void setup_preprocess(CLI::App& app) {
   cmd->add_option("--set", opts->overrides, "Override a config key, e.g. --set features.n_mels=96 (repeatable)");
   cmd->add_option("-i,--input", opts->input, "Dataset root: <root>/<genre>/<file> (default: data.root)");
   cmd->add_option("-o,--output", opts->output, "Output folder")->required();
-  cmd->add_option("--kinds", opts->kinds, "Image kinds, comma-separated: mel,centroid,chroma (default: all)");
+  cmd->add_option("--kinds", opts->kinds,
+                  "Kinds, comma-separated: mel,centroid,chroma (images) and stats,compact_mel (matrices only) "
+                  "(default: features.kinds, else mel,centroid,chroma)");
+  cmd->add_flag("--matrices", opts->matrices,
+                "Also cache the feature matrices of the image kinds (for models with features.input: matrix)");
   cmd->add_flag("--raw", opts->raw, "Also write each unscaled feature matrix as float32 .npy (frequency x time)");
   cmd->add_flag("--no-png", opts->no_png, "Write only the training cache, no PNGs");
   cmd->add_option("-j,--threads", opts->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);

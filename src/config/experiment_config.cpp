@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "jaams/util/data_files.hpp"
 #include "jaams/util/error.hpp"
 #include "jaams/util/yaml_config.hpp"
 
@@ -91,7 +92,7 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
     if (features.IsDefined() && features.IsMap()) {
       for (const auto& kv : features) {
         const std::string key = kv.first.as<std::string>();
-        (key == "kind" || key == "kinds" ? own : stripped)[key] = kv.second;
+        (key == "kind" || key == "kinds" || key == "input" ? own : stripped)[key] = kv.second;
       }
       root["features"] = stripped;
     }
@@ -104,6 +105,10 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
       kinds.fail("kind", e.what());
     }
     c.preprocess_kinds = read_kinds(kinds, "kinds", c.preprocess_kinds);
+    kinds.read_choice("input", c.input, {"image", "matrix"});
+    if (c.input == "image" && !features::has_image(c.kind)) {
+      kinds.fail("kind", std::string("'") + features::to_string(c.kind) + "' has no image form; set features.input: matrix");
+    }
   }
   try {
     c.pipeline = pipeline::read_pipeline_config(top);
@@ -115,7 +120,9 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
   YamlSection data = top.section("data");
   data.read("root", c.data.root)
       .read("genres", c.data.genres)
-      .read_choice("split", c.data.split, {"track", "paper", "filtered", "folders"})
+      .read_choice("split", c.data.split, {"track", "paper", "filtered", "folders", "kfold"})
+      .read("folds", c.data.folds)
+      .read("fold", c.data.fold)
       .read("split_seed", c.data.split_seed)
       .read("train_fraction", c.data.train_fraction)
       .read("val_fraction", c.data.val_fraction)
@@ -129,6 +136,10 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
   const double sum = c.data.train_fraction + c.data.val_fraction + c.data.test_fraction;
   if (c.data.train_fraction <= 0 || c.data.val_fraction < 0 || c.data.test_fraction < 0 || std::abs(sum - 1.0) > 1e-6) {
     data.fail("train_fraction", "train/val/test fractions must be non-negative, train > 0, and sum to 1");
+  }
+  if (c.data.folds < 2 || c.data.folds > 100) data.fail("folds", "must be in [2, 100], got " + std::to_string(c.data.folds));
+  if (c.data.fold < 1 || c.data.fold > c.data.folds) {
+    data.fail("fold", "must be in [1, data.folds = " + std::to_string(c.data.folds) + "], got " + std::to_string(c.data.fold));
   }
   if (c.data.split == "folders" && c.data.train_root.empty() && c.data.test_root.empty()) {
     data.fail("split", "'folders' needs data.train and/or data.test (each a <genre>/<file> tree)");
@@ -164,7 +175,7 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
 
   top.read("output", c.output);
   top.reject_unknown_keys();
-  if (c.data.filtered_lists.empty()) c.data.filtered_lists = JAAMS_DEFAULT_SPLITS_DIR;
+  if (c.data.filtered_lists.empty()) c.data.filtered_lists = find_data_file("configs/splits");
   if (c.data.genres.empty()) {
     c.data.genres = {"blues", "classical", "country", "disco", "hiphop", "metal", "pop", "reggae", "rock"};
   }
@@ -177,10 +188,13 @@ std::string to_yaml(const ExperimentConfig& c) {
   std::vector<std::string> kinds;
   for (auto k : c.preprocess_kinds) kinds.push_back(features::to_string(k));
   j["features"]["kinds"] = kinds;
+  j["features"]["input"] = c.input;
   j["data"] = {{"root", c.data.root.string()},
                {"genres", c.data.genres},
                {"split", c.data.split},
                {"split_seed", c.data.split_seed},
+               {"folds", c.data.folds},
+               {"fold", c.data.fold},
                {"train_fraction", c.data.train_fraction},
                {"val_fraction", c.data.val_fraction},
                {"test_fraction", c.data.test_fraction},

@@ -10,6 +10,7 @@
 namespace jaams::data {
 namespace {
 constexpr char kMagic[8] = {'J', 'A', 'A', 'M', 'S', 'U', '8', '\0'};
+constexpr char kMatrixMagic[8] = {'J', 'A', 'A', 'M', 'S', 'F', '3', '2'};
 constexpr std::uint32_t kVersion = 1;
 
 void put_u32(std::ostream& out, std::uint32_t v) {
@@ -53,6 +54,46 @@ CachedImages read_image_cache(const std::filesystem::path& path) {
   c.bytes.resize(n);
   in.read(reinterpret_cast<char*>(c.bytes.data()), static_cast<std::streamsize>(n));
   if (!in || in.gcount() != static_cast<std::streamsize>(n)) throw Error(path.string() + ": truncated image cache");
+  return c;
+}
+
+void write_matrix_cache(const std::filesystem::path& path, const std::vector<features::Matrix>& matrices) {
+  if (matrices.empty()) throw Error(path.string() + ": no matrices to cache");
+  const auto& first = matrices.front();
+  for (const auto& m : matrices) {
+    if (m.rows != first.rows || m.cols != first.cols || m.data.size() != std::size_t(m.rows) * m.cols) {
+      throw Error(path.string() + ": matrices differ in shape");
+    }
+  }
+  write_file_atomic(path, [&](std::ostream& out) {
+    out.write(kMatrixMagic, sizeof kMatrixMagic);
+    for (std::uint32_t v : {kVersion, std::uint32_t(matrices.size()), std::uint32_t(first.rows), std::uint32_t(first.cols)}) {
+      put_u32(out, v);
+    }
+    for (const auto& m : matrices) {
+      out.write(reinterpret_cast<const char*>(m.data.data()), static_cast<std::streamsize>(m.data.size() * sizeof(float)));
+    }
+  });
+}
+
+CachedMatrices read_matrix_cache(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path.string() + ": matrix cache missing or unreadable (re-run jaams preprocess with these kinds)");
+  std::array<unsigned char, 24> header{};
+  in.read(reinterpret_cast<char*>(header.data()), header.size());
+  if (!in || std::memcmp(header.data(), kMatrixMagic, sizeof kMatrixMagic) != 0) {
+    throw Error(path.string() + ": not a jaams matrix cache");
+  }
+  if (get_u32(&header[8]) != kVersion) throw Error(path.string() + ": unsupported matrix cache version");
+  CachedMatrices c;
+  c.segments = static_cast<int>(get_u32(&header[12]));
+  c.rows = static_cast<int>(get_u32(&header[16]));
+  c.cols = static_cast<int>(get_u32(&header[20]));
+  const std::size_t n = std::size_t(c.segments) * c.rows * c.cols;
+  if (c.rows <= 0 || c.cols <= 0 || n > (std::size_t(1) << 32)) throw Error(path.string() + ": corrupt matrix cache header");
+  c.values.resize(n);
+  in.read(reinterpret_cast<char*>(c.values.data()), static_cast<std::streamsize>(n * sizeof(float)));
+  if (!in || in.gcount() != static_cast<std::streamsize>(n * sizeof(float))) throw Error(path.string() + ": truncated matrix cache");
   return c;
 }
 

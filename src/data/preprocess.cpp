@@ -47,6 +47,10 @@ fs::path cache_path(const fs::path& dir, FeatureKind kind, const std::string& ge
   return dir / "cache" / features::to_string(kind) / genre / (track_id + ".u8");
 }
 
+fs::path matrix_cache_path(const fs::path& dir, FeatureKind kind, const std::string& genre, const std::string& track_id) {
+  return dir / "cache" / features::to_string(kind) / genre / (track_id + ".f32");
+}
+
 namespace {
 
 struct Job {
@@ -57,26 +61,49 @@ struct Job {
 
 fs::path record_path(const fs::path& dir, const Job& job) { return dir / "tracks" / job.genre / (job.track_id + ".json"); }
 
-std::vector<std::string> kind_names(const std::vector<FeatureKind>& kinds) {
-  std::vector<std::string> names;
-  for (auto k : kinds) names.push_back(features::to_string(k));
-  return names;
+// Kinds whose matrices a run caches: the matrix-only kinds always, the image kinds on request.
+std::vector<FeatureKind> matrix_kinds_of(const PreprocessOptions& o) {
+  std::vector<FeatureKind> out;
+  for (auto k : o.kinds) {
+    if (!features::has_image(k) || o.write_matrices) out.push_back(k);
+  }
+  return out;
+}
+
+bool contains_all(const std::vector<std::string>& have, const std::vector<FeatureKind>& kinds) {
+  for (auto k : kinds) {
+    if (std::find(have.begin(), have.end(), features::to_string(k)) == have.end()) return false;
+  }
+  return true;
+}
+
+// What an earlier run left for a track: the kinds (and matrix kinds) its record lists.
+struct TrackRecord {
+  bool exists = false;
+  std::vector<std::string> kinds, matrix_kinds;
+  bool raw = false;
+};
+
+TrackRecord read_record(const fs::path& record) {
+  TrackRecord r;
+  std::ifstream in(record);
+  if (!in) return r;
+  try {
+    const json j = json::parse(in);
+    r.kinds = j.at("kinds").get<std::vector<std::string>>();
+    r.matrix_kinds = j.value("matrix_kinds", std::vector<std::string>{});
+    r.raw = j.value("raw", false);
+    r.exists = true;
+  } catch (const std::exception&) {
+    return {};  // a damaged record means the track is redone
+  }
+  return r;
 }
 
 // A track is complete when its record exists and covers every kind asked for now.
-bool track_complete(const fs::path& record, const std::vector<FeatureKind>& kinds, bool need_raw) {
-  std::ifstream in(record);
-  if (!in) return false;
-  try {
-    const json j = json::parse(in);
-    const auto have = j.at("kinds").get<std::vector<std::string>>();
-    for (auto k : kinds) {
-      if (std::find(have.begin(), have.end(), features::to_string(k)) == have.end()) return false;
-    }
-    return !need_raw || j.value("raw", false);
-  } catch (const std::exception&) {
-    return false;  // a damaged record means the track is redone
-  }
+bool track_complete(const TrackRecord& r, const PreprocessOptions& o) {
+  return r.exists && contains_all(r.kinds, o.kinds) && contains_all(r.matrix_kinds, matrix_kinds_of(o)) &&
+         (!o.write_raw || r.raw);
 }
 
 // The settings an output folder was made with must match a re-run's; otherwise images made with
@@ -131,7 +158,9 @@ std::vector<Job> find_jobs(const PreprocessOptions& o, std::vector<FileFailure>&
   return jobs;
 }
 
-// Decodes one track and writes all its outputs; the record goes last.
+// Decodes one track and writes all its outputs; the record goes last. Kinds an earlier run made
+// for the track stay listed (same settings, see check_or_write_settings), so a run with other
+// --kinds adds to a folder instead of dropping what is there.
 void process_track(pipeline::AudioToImages& converter, const PreprocessOptions& o, const Job& job, double& seconds) {
   std::vector<pipeline::SegmentImages> segments;
   const auto summary = converter.process(job.path, [&](pipeline::SegmentImages&& s) {
@@ -139,11 +168,20 @@ void process_track(pipeline::AudioToImages& converter, const PreprocessOptions& 
     return true;
   });
   seconds = summary.seconds;
+  const TrackRecord earlier = read_record(record_path(o.output, job));
+  std::vector<std::string> kinds = earlier.kinds, matrix_kinds = earlier.matrix_kinds;
+  auto add = [](std::vector<std::string>& list, FeatureKind k) {
+    if (std::find(list.begin(), list.end(), features::to_string(k)) == list.end()) list.push_back(features::to_string(k));
+  };
+  for (auto k : o.kinds) add(kinds, k);
+  const auto matrix_kinds_now = matrix_kinds_of(o);
+  for (auto k : matrix_kinds_now) add(matrix_kinds, k);
   json record = {{"track_id", job.track_id},
                  {"genre", job.genre},
                  {"source", job.path.string()},
-                 {"kinds", kind_names(o.kinds)},
-                 {"raw", o.write_raw},
+                 {"kinds", kinds},
+                 {"matrix_kinds", matrix_kinds},
+                 {"raw", o.write_raw || earlier.raw},
                  {"audio_seconds", summary.seconds},
                  {"source_sample_rate", summary.info.sample_rate},
                  {"source_channels", summary.info.channels}};
@@ -154,18 +192,28 @@ void process_track(pipeline::AudioToImages& converter, const PreprocessOptions& 
   for (std::size_t k = 0; k < o.kinds.size(); ++k) {
     const FeatureKind kind = o.kinds[k];
     const std::string kind_name = features::to_string(kind);
+    const bool image = features::has_image(kind);
+    const bool matrix = std::find(matrix_kinds_now.begin(), matrix_kinds_now.end(), kind) != matrix_kinds_now.end();
     std::vector<image::Image> images;
+    std::vector<features::Matrix> matrices;
     for (const auto& s : segments) {
-      images.push_back(s.images[k]);
       const std::string stem = job.track_id + "." + std::to_string(s.index);
-      if (o.write_png) image::write_png(o.output / "images" / kind_name / job.genre / (stem + ".png"), s.images[k]);
+      if (image) {
+        images.push_back(s.images[k]);
+        if (o.write_png) image::write_png(o.output / "images" / kind_name / job.genre / (stem + ".png"), s.images[k]);
+      }
+      if (matrix) matrices.push_back(s.matrices[k]);
       if (o.write_raw) {
         const auto& f = s.features;
-        const features::Matrix& m = kind == FeatureKind::mel ? f.mel_db : kind == FeatureKind::chroma ? f.chroma : f.centroid;
+        const features::Matrix& m = !image                      ? s.matrices[k]
+                                    : kind == FeatureKind::mel    ? f.mel_db
+                                    : kind == FeatureKind::chroma ? f.chroma
+                                                                  : f.centroid;
         write_npy(o.output / "raw" / kind_name / job.genre / (stem + ".npy"), m.data.data(), m.rows, m.cols);
       }
     }
-    write_image_cache(cache_path(o.output, kind, job.genre, job.track_id), images);
+    if (image) write_image_cache(cache_path(o.output, kind, job.genre, job.track_id), images);
+    if (matrix) write_matrix_cache(matrix_cache_path(o.output, kind, job.genre, job.track_id), matrices);
   }
   write_file_atomic(record_path(o.output, job), record.dump(1) + "\n");
 }
@@ -179,7 +227,11 @@ std::vector<ManifestRow> rows_from_record(const fs::path& record_file) {
   for (const auto& kind : j.at("kinds")) {
     for (const auto& s : j.at("segments")) {
       ManifestRow row;
-      row.image = (fs::path("images") / kind.get<std::string>() / genre / (id + "." + std::to_string(s.at("index").get<int>()) + ".png")).string();
+      const std::string kind_name = kind.get<std::string>();
+      // Matrix-only kinds have no image: the row names the cache file that holds the segment.
+      row.image = features::has_image(features::parse_feature_kind(kind_name))
+                      ? (fs::path("images") / kind_name / genre / (id + "." + std::to_string(s.at("index").get<int>()) + ".png")).string()
+                      : (fs::path("cache") / kind_name / genre / (id + ".f32")).string();
       row.track_id = id;
       row.genre = genre;
       row.segment = s.at("index");
@@ -218,7 +270,7 @@ PreprocessSummary run_preprocess(const PreprocessOptions& o) {
 
   std::vector<const Job*> todo;
   for (const auto& job : jobs) {
-    if (track_complete(record_path(o.output, job), o.kinds, o.write_raw)) {
+    if (track_complete(read_record(record_path(o.output, job)), o)) {
       ++summary.skipped;
     } else {
       todo.push_back(&job);
@@ -232,7 +284,9 @@ PreprocessSummary run_preprocess(const PreprocessOptions& o) {
   std::atomic<bool> stop{false};
   std::mutex mutex;
   auto worker = [&] {
-    pipeline::AudioToImages converter(o.pipeline, o.kinds, o.write_raw);
+    pipeline::SegmentOutputs outputs;
+    outputs.matrices = o.write_matrices;
+    pipeline::AudioToImages converter(o.pipeline, o.kinds, o.write_raw, outputs);
     while (!stop) {
       const std::size_t i = next++;
       if (i >= todo.size()) break;

@@ -84,15 +84,17 @@ std::string_view to_string(SplitProtocol protocol) {
     case SplitProtocol::paper: return "paper";
     case SplitProtocol::filtered: return "filtered";
     case SplitProtocol::folders: return "folders";
+    case SplitProtocol::kfold: return "kfold";
   }
   return "?";
 }
 
 SplitProtocol parse_split_protocol(std::string_view text) {
-  for (const auto p : {SplitProtocol::track, SplitProtocol::paper, SplitProtocol::filtered, SplitProtocol::folders}) {
+  for (const auto p : {SplitProtocol::track, SplitProtocol::paper, SplitProtocol::filtered, SplitProtocol::folders,
+                       SplitProtocol::kfold}) {
     if (text == to_string(p)) return p;
   }
-  throw Error("unknown split protocol '" + std::string(text) + "' (expected track, paper, filtered or folders)");
+  throw Error("unknown split protocol '" + std::string(text) + "' (expected track, paper, filtered, folders or kfold)");
 }
 
 void validate(const SplitConfig& config) {
@@ -188,6 +190,27 @@ SplitResult split_dataset(const std::vector<ManifestRow>& rows, const SplitConfi
         jaams::shuffle(list, engine);
         const auto counts = split_counts(list.size(), config);
         for (std::size_t i = 0; i < list.size(); ++i) assign_track(*list[i], subset_at(i, counts));
+      }
+      break;
+    }
+    case SplitProtocol::kfold: {
+      if (config.folds < 2 || config.fold < 1 || config.fold > config.folds) {
+        throw Error("split protocol 'kfold': fold " + std::to_string(config.fold) + " of " + std::to_string(config.folds) +
+                    " (need 2 <= folds and 1 <= fold <= folds)");
+      }
+      // Each genre's shuffled tracks are dealt round-robin, starting where the previous genre
+      // stopped, so every fold holds each genre to within one track and the folds' sizes differ by
+      // at most one track. The same seed gives the same folds for every `fold`.
+      std::map<std::string, std::vector<const TrackInfo*>> by_genre;
+      for (const auto& t : tracks) by_genre[t.genre].push_back(&t);
+      std::size_t next = 0;
+      for (auto& [genre, list] : by_genre) {
+        auto engine = genre_engine(config.seed, genre);
+        jaams::shuffle(list, engine);
+        for (const auto* t : list) {
+          const int fold = static_cast<int>(next++ % static_cast<std::size_t>(config.folds)) + 1;
+          assign_track(*t, fold == config.fold ? Subset::test : Subset::train);
+        }
       }
       break;
     }

@@ -104,4 +104,10 @@ void ChromaFilterbank::apply(const float* block, int count, float* chroma, int s
   }
 }
 
+const ChromaFilterbank& ChromaFilterbanks::get(double tuning) {
+  auto it = banks_.find(tuning);
+  if (it == banks_.end()) it = banks_.emplace(tuning, ChromaFilterbank(sample_rate_, n_fft_, n_chroma_, tuning)).first;
+  return it->second;
+}
+
 }  // namespace jaams::features::detail

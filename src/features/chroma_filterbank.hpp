@@ -2,6 +2,7 @@
 // librosa.filters.chroma(sr, n_fft, n_chroma, tuning) with its defaults (ctroct=5, octwidth=2,
 // norm=2, base_c=True), and the chroma of a block of power frames normalised like
 // chroma_stft (norm=np.inf per frame; an all-zero frame stays zero).
+#include <map>
 #include <vector>
 
 namespace jaams::features::detail {
@@ -23,6 +24,21 @@ class ChromaFilterbank {
   int n_bins_ = 0;
   double tuning_ = 0.0;
   std::vector<float> weights_;  // [bin][chroma]: a bin's weights are contiguous
+};
+
+// The banks of one sample rate, n_fft and n_chroma, built on first use per tuning: estimated
+// tunings take at most 1 / resolution + 1 = 101 values, so each bank is built once.
+class ChromaFilterbanks {
+ public:
+  ChromaFilterbanks(double sample_rate, int n_fft, int n_chroma)
+      : sample_rate_(sample_rate), n_fft_(n_fft), n_chroma_(n_chroma) {}
+  const ChromaFilterbank& get(double tuning);
+
+ private:
+  double sample_rate_;
+  int n_fft_;
+  int n_chroma_;
+  std::map<double, ChromaFilterbank> banks_;
 };
 
 }  // namespace jaams::features::detail

@@ -38,6 +38,10 @@ const char* to_string(FeatureKind kind) {
       return "centroid";
     case FeatureKind::chroma:
       return "chroma";
+    case FeatureKind::stats:
+      return "stats";
+    case FeatureKind::compact_mel:
+      return "compact_mel";
   }
   return "?";
 }
@@ -47,12 +51,24 @@ const std::vector<FeatureKind>& all_feature_kinds() {
   return kinds;
 }
 
+const std::vector<FeatureKind>& known_feature_kinds() {
+  static const std::vector<FeatureKind> kinds{FeatureKind::mel, FeatureKind::centroid, FeatureKind::chroma,
+                                              FeatureKind::stats, FeatureKind::compact_mel};
+  return kinds;
+}
+
+bool has_image(FeatureKind kind) {
+  return kind == FeatureKind::mel || kind == FeatureKind::centroid || kind == FeatureKind::chroma;
+}
+
 FeatureKind parse_feature_kind(const std::string& name) {
   const std::string n = trim(name);
-  for (FeatureKind k : all_feature_kinds()) {
+  std::string names;
+  for (FeatureKind k : known_feature_kinds()) {
     if (n == to_string(k)) return k;
+    names += (names.empty() ? "" : ", ") + std::string(to_string(k));
   }
-  throw Error("unknown feature kind '" + n + "' (expected one of: mel, centroid, chroma)");
+  throw Error("unknown feature kind '" + n + "' (expected one of: " + names + ")");
 }
 
 std::vector<FeatureKind> parse_feature_kinds(const std::string& comma_list) {
@@ -63,7 +79,7 @@ std::vector<FeatureKind> parse_feature_kinds(const std::string& comma_list) {
     const FeatureKind k = parse_feature_kind(item);
     if (std::find(kinds.begin(), kinds.end(), k) == kinds.end()) kinds.push_back(k);
   }
-  if (kinds.empty()) throw Error("empty feature kind list (expected some of: mel, centroid, chroma)");
+  if (kinds.empty()) throw Error("empty feature kind list (expected some of: mel, centroid, chroma, stats, compact_mel)");
   return kinds;
 }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "chroma_filterbank.hpp"
 #include "jaams/util/error.hpp"
@@ -11,27 +10,11 @@
 #include "piptrack.hpp"
 #include "spectral.hpp"
 #include "stft.hpp"
+#include "time_domain.hpp"
 
 namespace jaams::features {
 
 using detail::kLanes;
-
-namespace {
-
-// True when every sample is finite (x * 0 is NaN for NaN and +-inf), in lanes so it vectorises.
-JAAMS_FEATURES_KERNEL
-bool all_finite(const float* __restrict y, std::size_t n) {
-  float acc[kLanes] = {};
-  std::size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int lane = 0; lane < kLanes; ++lane) acc[lane] += y[i + lane] * 0.0f;
-  for (; i < n; ++i) acc[0] += y[i] * 0.0f;
-  float total = 0.0f;
-  for (int lane = 0; lane < kLanes; ++lane) total += acc[lane];
-  return total == 0.0f;
-}
-
-}  // namespace
 
 struct FeatureExtractor::Impl {
   FeatureConfig config;
@@ -39,29 +22,19 @@ struct FeatureExtractor::Impl {
   detail::MelFilterbank mel;
   detail::PitchPeaks peaks;
   std::vector<float> bin_hz;
-  // The chroma filter bank depends on the tuning; estimated tunings take at most
-  // 1 / resolution + 1 = 101 values, so each bank is built once.
-  std::map<double, detail::ChromaFilterbank> chroma_banks;
-  std::vector<float> spectrogram;  // bin-major blocks of kLanes frames
+  detail::ChromaFilterbanks chroma_banks;  // one per tuning used
+  std::vector<float> spectrogram;          // bin-major blocks of kLanes frames
 
   explicit Impl(const FeatureConfig& c)
       : config((validate(c), c)),
         stft(c.n_fft, c.hop_length),
         mel(c.sample_rate, c.n_fft, c.n_mels, c.fmin, c.effective_fmax()),
-        peaks(c.sample_rate, c.n_fft) {
+        peaks(c.sample_rate, c.n_fft),
+        chroma_banks(c.sample_rate, c.n_fft, c.n_chroma) {
     const int bins = stft.n_bins();
     bin_hz.resize(bins);
     const double hz = 1.0 / (c.n_fft * (1.0 / c.sample_rate));  // numpy.fft.rfftfreq
     for (int k = 0; k < bins; ++k) bin_hz[k] = static_cast<float>(k * hz);
-  }
-
-  const detail::ChromaFilterbank& chroma_bank(double tuning) {
-    auto it = chroma_banks.find(tuning);
-    if (it == chroma_banks.end())
-      it = chroma_banks
-               .emplace(tuning, detail::ChromaFilterbank(config.sample_rate, config.n_fft, config.n_chroma, tuning))
-               .first;
-    return it->second;
   }
 };
 
@@ -75,7 +48,7 @@ const FeatureConfig& FeatureExtractor::config() const { return impl_->config; }
 Features FeatureExtractor::compute(const float* samples, std::size_t n, const std::vector<FeatureKind>& kinds) {
   Impl& im = *impl_;
   if (n == 0 || samples == nullptr) throw Error("features: cannot compute features of an empty signal");
-  if (!all_finite(samples, n)) throw Error("features: the signal has NaN or infinite samples");
+  if (!detail::all_finite(samples, n)) throw Error("features: the signal has NaN or infinite samples");
 
   const auto wants = [&](FeatureKind k) { return std::find(kinds.begin(), kinds.end(), k) != kinds.end(); };
   const bool want_mel = wants(FeatureKind::mel);
@@ -116,7 +89,7 @@ Features FeatureExtractor::compute(const float* samples, std::size_t n, const st
 
   if (want_chroma) {
     out.tuning = estimate ? im.peaks.estimate_tuning(im.config.n_chroma) : im.config.tuning;
-    const detail::ChromaFilterbank& bank = im.chroma_bank(out.tuning);
+    const detail::ChromaFilterbank& bank = im.chroma_banks.get(out.tuning);
     out.chroma = Matrix(im.config.n_chroma, frames);
     for (int b = 0; b < blocks; ++b) {
       const int first = b * kLanes;

@@ -98,4 +98,50 @@ void power_to_db_max_ref(float* values, std::size_t n, double amin, double top_d
   clip_below(values, n, static_cast<float>(static_cast<double>(top) - top_db));
 }
 
+void power_to_db_unit_ref(float* values, std::size_t n, double amin, double top_db) {
+  if (n == 0) return;
+  // 10 log10(ref) = 0; amin as float32, like power_to_db_max_ref.
+  const float amin_f = std::max(static_cast<float>(amin), FLT_MIN);
+  to_db(values, n, amin_f, 0.0f);
+  const float top = *std::max_element(values, values + n);
+  clip_below(values, n, static_cast<float>(static_cast<double>(top) - top_db));
+}
+
+JAAMS_FEATURES_KERNEL
+void spectral_bandwidth_block(const float* __restrict magnitude, const float* __restrict bin_hz, int n_bins,
+                              const float* __restrict centroid, float* __restrict out) {
+  float weighted[kLanes] = {};
+  float total[kLanes] = {};
+  for (int k = 0; k < n_bins; ++k) {
+    const float f = bin_hz[k];
+    const float* m = magnitude + static_cast<std::size_t>(k) * kLanes;
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const float d = f - centroid[lane];
+      weighted[lane] += m[lane] * (d * d);
+      total[lane] += m[lane];
+    }
+  }
+  for (int lane = 0; lane < kLanes; ++lane)
+    out[lane] = std::sqrt(total[lane] < FLT_MIN ? weighted[lane] : weighted[lane] / total[lane]);
+}
+
+JAAMS_FEATURES_KERNEL
+void spectral_rolloff_block(const float* __restrict magnitude, const float* __restrict bin_hz, int n_bins,
+                            float roll_percent, float* __restrict out) {
+  float threshold[kLanes] = {};
+  for (int k = 0; k < n_bins; ++k)
+    for (int lane = 0; lane < kLanes; ++lane) threshold[lane] += magnitude[static_cast<std::size_t>(k) * kLanes + lane];
+  for (int lane = 0; lane < kLanes; ++lane) threshold[lane] *= roll_percent;
+  // The running sum never decreases, so the first bin reaching the threshold is the number of
+  // bins below it; the last bin (the total) always reaches it.
+  float running[kLanes] = {};
+  int below[kLanes] = {};
+  for (int k = 0; k < n_bins; ++k)
+    for (int lane = 0; lane < kLanes; ++lane) {
+      running[lane] += magnitude[static_cast<std::size_t>(k) * kLanes + lane];
+      below[lane] += running[lane] < threshold[lane] ? 1 : 0;
+    }
+  for (int lane = 0; lane < kLanes; ++lane) out[lane] = bin_hz[std::min(below[lane], n_bins - 1)];
+}
+
 }  // namespace jaams::features::detail

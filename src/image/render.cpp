@@ -95,8 +95,11 @@ Image render(FeatureKind kind, const features::Features& f, const features::Feat
     case FeatureKind::centroid:
       if (f.centroid.empty()) throw Error("render: centroid features were not computed");
       return colourise(plot_centroid(f.centroid, fc.sample_rate / 2.0, config), config.colormap);
+    case FeatureKind::stats:
+    case FeatureKind::compact_mel:
+      break;
   }
-  throw Error("render: unknown feature kind");
+  throw Error(std::string("render: '") + features::to_string(kind) + "' features are not an image kind");
 }
 
 }  // namespace jaams::image

@@ -2,12 +2,9 @@
 
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/pooling.h>
-#include <torch/script.h>
-
-#include <map>
-#include <system_error>
 
 #include "jaams/models/model_params.hpp"
+#include "jaams/models/tensor_file.hpp"
 #include "jaams/util/error.hpp"
 
 namespace jaams::models {
@@ -54,6 +51,7 @@ std::vector<int64_t> alexnet_feature_shape(int height, int width) {
 }
 
 AlexCnnImpl::AlexCnnImpl(const ModelSpec& spec, WeightInit init) : ClassifierImpl(spec) {
+  if (spec.is_matrix()) throw Error("model 'alexcnn' reads RGB images (features.input: image), not feature matrices");
   ParamReader params(spec.params, spec.name);
   const int conv = params.positive_int("conv", 128);
   const int fc = params.positive_int("fc", 64);
@@ -112,42 +110,13 @@ torch::Tensor AlexCnnImpl::head(const torch::Tensor& embedded) {
 }
 
 void AlexCnnImpl::load_backbone(const std::filesystem::path& path) {
-  const std::string where = "model.backbone_weights '" + path.string() + "'";
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    throw Error(where + ": no such file (make one with scripts/export_alexnet.py)");
-  }
-  std::map<std::string, torch::Tensor> tensors;
-  try {
-    torch::jit::Module file = torch::jit::load(path.string(), torch::Device(torch::kCPU));
-    if (!file.hasattr("format") || !file.attr("format").isString() ||
-        file.attr("format").toStringRef() != kFeaturesFormat || !file.hasattr("tensors") ||
-        !file.attr("tensors").isGenericDict()) {
-      throw Error(where + ": not a file written by scripts/export_alexnet.py (expected format " +
-                  kFeaturesFormat + ")");
-    }
-    for (const auto& item : file.attr("tensors").toGenericDict()) {
-      if (item.key().isString() && item.value().isTensor()) {
-        tensors.emplace(item.key().toStringRef(), item.value().toTensor());
-      }
-    }
-  } catch (const c10::Error& e) {
-    // A torchvision .pth is the usual mistake: it is a Python pickle that must be converted first.
-    throw Error(where + ": not a TorchScript file written by scripts/export_alexnet.py (" +
-                e.what_without_backtrace() +
-                "); convert torchvision weights with: scripts/export_alexnet.py OUT.pt --weights FILE.pth");
-  }
-
+  // A torchvision .pth is the usual mistake: it is a Python pickle that must be converted first.
+  const TensorFileKind kind{kFeaturesFormat, "scripts/export_alexnet.py",
+                            "convert torchvision weights with: scripts/export_alexnet.py OUT.pt --weights FILE.pth"};
+  const auto file = TensorFile::read(path, kind, "model.backbone_weights '" + path.string() + "'");
   torch::NoGradGuard no_grad;
   for (auto& item : features_->named_parameters(/*recurse=*/true)) {
-    const std::string name = "features." + item.key();
-    const auto found = tensors.find(name);
-    if (found == tensors.end()) throw Error(where + ": lacks tensor " + name);
-    if (found->second.sizes() != item.value().sizes()) {
-      throw Error(where + ": tensor " + name + " has shape " + shape_string(found->second.sizes()) + ", expected " +
-                  shape_string(item.value().sizes()));
-    }
-    item.value().copy_(found->second);
+    item.value().copy_(file.tensor("features." + item.key(), item.value().sizes()));
   }
 }
 

@@ -11,7 +11,8 @@ AnnImpl::AnnImpl(const ModelSpec& spec) : ClassifierImpl(spec) {
   const int hidden = params.positive_int("hidden", 300);
   params.finish();
 
-  const int64_t inputs = int64_t{3} * spec.height * spec.width;
+  int64_t inputs = 1;
+  for (auto d : embedding_shape()) inputs *= d;
   fc1_ = register_module("fc1", torch::nn::Linear(inputs, hidden));
   fc2_ = register_module("fc2", torch::nn::Linear(hidden, spec.num_classes));
 }

@@ -7,17 +7,31 @@
 
 namespace jaams::models {
 
-bool ModelSpec::operator==(const ModelSpec& other) const {
-  return name == other.name && num_classes == other.num_classes && height == other.height &&
-         width == other.width && params == other.params;
+bool ModelSpec::same_shape(const ModelSpec& o) const {
+  return name == o.name && num_classes == o.num_classes && height == o.height && width == o.width && input == o.input &&
+         parts == o.parts;
+}
+
+bool ModelSpec::operator==(const ModelSpec& other) const { return same_shape(other) && params == other.params; }
+
+int64_t ModelSpec::matrix_size() const {
+  int64_t d = 0;
+  for (const auto& p : parts) d += int64_t{p.rows} * p.cols;
+  return d;
 }
 
 nlohmann::json to_json(const ModelSpec& spec) {
-  return {{"name", spec.name},
-          {"num_classes", spec.num_classes},
-          {"height", spec.height},
-          {"width", spec.width},
-          {"params", spec.params.is_null() ? nlohmann::json::object() : spec.params}};
+  nlohmann::json j = {{"name", spec.name},
+                      {"num_classes", spec.num_classes},
+                      {"height", spec.height},
+                      {"width", spec.width},
+                      {"input", spec.input},
+                      {"params", spec.params.is_null() ? nlohmann::json::object() : spec.params}};
+  if (spec.is_matrix()) {
+    j["parts"] = nlohmann::json::array();
+    for (const auto& p : spec.parts) j["parts"].push_back({{"kind", p.kind}, {"rows", p.rows}, {"cols", p.cols}});
+  }
+  return j;
 }
 
 namespace {
@@ -37,8 +51,9 @@ ModelSpec model_spec_from_json(const nlohmann::json& json, const std::string& wh
   if (!json.is_object()) throw Error(where + ": model must be an object, got " + json.dump());
   for (const auto& item : json.items()) {
     const auto& key = item.key();
-    if (key != "name" && key != "num_classes" && key != "height" && key != "width" && key != "params") {
-      throw Error(where + ": model." + key + ": unknown key (expected name, num_classes, height, width, params)");
+    if (key != "name" && key != "num_classes" && key != "height" && key != "width" && key != "input" && key != "parts" &&
+        key != "params") {
+      throw Error(where + ": model." + key + ": unknown key (expected name, num_classes, height, width, input, parts, params)");
     }
   }
   ModelSpec spec;
@@ -51,6 +66,30 @@ ModelSpec model_spec_from_json(const nlohmann::json& json, const std::string& wh
   if (spec.num_classes < 2) throw Error(where + ": model.num_classes must be at least 2");
   spec.height = positive_int_field(json, "height", spec.height, where);
   spec.width = positive_int_field(json, "width", spec.width, where);
+  // Packages written before matrix inputs existed have no "input": they read images.
+  const auto input = json.find("input");
+  if (input != json.end()) {
+    if (!input->is_string() || (*input != "image" && *input != "matrix")) {
+      throw Error(where + ": model.input must be \"image\" or \"matrix\", got " + input->dump());
+    }
+    spec.input = input->get<std::string>();
+  }
+  if (spec.is_matrix()) {
+    const auto parts = json.find("parts");
+    if (parts == json.end() || !parts->is_array() || parts->empty()) {
+      throw Error(where + ": model.parts must list the matrix input's kinds and shapes");
+    }
+    for (const auto& p : *parts) {
+      if (!p.is_object() || !p.contains("kind") || !p["kind"].is_string()) {
+        throw Error(where + ": model.parts entries need a kind, rows and cols, got " + p.dump());
+      }
+      spec.parts.push_back({p["kind"].get<std::string>(), positive_int_field(p, "rows", 0, where),
+                            positive_int_field(p, "cols", 0, where)});
+      if (spec.parts.back().rows < 1 || spec.parts.back().cols < 1) {
+        throw Error(where + ": model.parts entries need positive rows and cols, got " + p.dump());
+      }
+    }
+  }
   const auto params = json.find("params");
   if (params != json.end() && !params->is_null()) {
     if (!params->is_object()) throw Error(where + ": model.params must be a mapping, got " + params->dump());
@@ -70,13 +109,23 @@ std::string shape_string(at::IntArrayRef sizes) {
 ClassifierImpl::ClassifierImpl(ModelSpec spec) : spec_(std::move(spec)) {
   if (spec_.params.is_null()) spec_.params = nlohmann::json::object();
   if (spec_.num_classes < 2) throw Error("model.num_classes must be at least 2, got " + std::to_string(spec_.num_classes));
+  if (spec_.is_matrix() && spec_.parts.empty()) throw Error("model.parts: a matrix input needs at least one part");
   if (spec_.height < 1 || spec_.width < 1) {
     throw Error("model.height/width must be positive, got " + std::to_string(spec_.height) + "x" +
                 std::to_string(spec_.width));
   }
 }
 
-torch::Tensor ClassifierImpl::embed(const torch::Tensor& images) { return images_to_unit_float(images); }
+torch::Tensor ClassifierImpl::embed(const torch::Tensor& inputs) {
+  if (!spec_.is_matrix()) return images_to_unit_float(inputs);
+  auto x = matrix_input(inputs);
+  if (spec_.parts.size() != 1) return x;
+  const auto& part = spec_.parts.front();
+  x = x.view({x.size(0), 1, part.rows, part.cols});
+  // mel dB lies in [-top_db, 0]: centre it near 0 so the default initialisation suits it.
+  if (part.kind == "mel") x = (x + 40.0f) / 40.0f;
+  return x;
+}
 
 std::vector<torch::Tensor> ClassifierImpl::trainable_parameters() {
   std::vector<torch::Tensor> out;
@@ -86,7 +135,11 @@ std::vector<torch::Tensor> ClassifierImpl::trainable_parameters() {
   return out;
 }
 
-std::vector<int64_t> ClassifierImpl::embedding_shape() const { return {3, spec_.height, spec_.width}; }
+std::vector<int64_t> ClassifierImpl::embedding_shape() const {
+  if (!spec_.is_matrix()) return {3, spec_.height, spec_.width};
+  if (spec_.parts.size() == 1) return {1, spec_.parts.front().rows, spec_.parts.front().cols};
+  return {spec_.matrix_size()};
+}
 
 torch::Device ClassifierImpl::device() const {
   const auto params = parameters(/*recurse=*/true);
@@ -110,6 +163,16 @@ torch::Tensor ClassifierImpl::images_to_unit_float(const torch::Tensor& images) 
                 std::string(c10::toString(images.scalar_type())));
   }
   return images.to(dev, torch::kFloat32);
+}
+
+torch::Tensor ClassifierImpl::matrix_input(const torch::Tensor& inputs) const {
+  const int64_t d = spec_.matrix_size();
+  if (!inputs.defined() || inputs.dim() != 2 || inputs.size(1) != d || !inputs.is_floating_point()) {
+    throw Error("model '" + spec_.name + "' expects float feature matrices [N, " + std::to_string(d) + "], got " +
+                (inputs.defined() ? shape_string(inputs.sizes()) + " " + std::string(c10::toString(inputs.scalar_type()))
+                                  : std::string("an empty tensor")));
+  }
+  return inputs.to(device(), torch::kFloat32);
 }
 
 void ClassifierImpl::check_embedded(const torch::Tensor& embedded) const {

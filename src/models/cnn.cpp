@@ -22,6 +22,7 @@ CnnImpl::CnnImpl(const ModelSpec& spec) : ClassifierImpl(spec) {
   const int fc = params.positive_int("fc", 64);
   params.finish();
 
+  if (spec.is_matrix() && spec.parts.size() != 1) throw Error("model 'cnn' reads one feature matrix, got several");
   int64_t h = spec.height;
   int64_t w = spec.width;
   for (int i = 0; i < 2; ++i) {
@@ -34,7 +35,7 @@ CnnImpl::CnnImpl(const ModelSpec& spec) : ClassifierImpl(spec) {
     w = conv_pool(w, kernel);
   }
 
-  conv1_ = register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, conv1, kernel)));
+  conv1_ = register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(input_channels(), conv1, kernel)));
   conv2_ = register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(conv1, conv2, kernel)));
   fc1_ = register_module("fc1", torch::nn::Linear(int64_t{conv2} * h * w, fc));
   fc2_ = register_module("fc2", torch::nn::Linear(fc, spec.num_classes));

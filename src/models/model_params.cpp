@@ -31,6 +31,26 @@ int ParamReader::positive_int(const std::string& key, int default_value) {
   return value->get<int>();
 }
 
+int ParamReader::integer(const std::string& key, int default_value, int min_value, int max_value) {
+  const auto* value = find(key);
+  if (value == nullptr) return default_value;
+  if (!value->is_number_integer() || value->get<long long>() < min_value || value->get<long long>() > max_value) {
+    throw Error("model." + key + ": expected an integer in [" + std::to_string(min_value) + ", " + std::to_string(max_value) +
+                "] for model '" + model_ + "', got " + value->dump());
+  }
+  return value->get<int>();
+}
+
+double ParamReader::number(const std::string& key, double default_value, double min_value, double max_value) {
+  const auto* value = find(key);
+  if (value == nullptr) return default_value;
+  if (!value->is_number() || !(value->get<double>() >= min_value) || !(value->get<double>() <= max_value)) {
+    throw Error("model." + key + ": expected a number in [" + std::to_string(min_value) + ", " + std::to_string(max_value) +
+                "] for model '" + model_ + "', got " + value->dump());
+  }
+  return value->get<double>();
+}
+
 bool ParamReader::boolean(const std::string& key, bool default_value) {
   const auto* value = find(key);
   if (value == nullptr) return default_value;

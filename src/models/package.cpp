@@ -125,8 +125,7 @@ void load_weights(Opened& opened, ClassifierImpl& model, const fs::path& path) {
 }
 
 void check_same_shape_spec(const ModelSpec& spec, const ModelSpec& model_spec) {
-  if (spec.name != model_spec.name || spec.num_classes != model_spec.num_classes || spec.height != model_spec.height ||
-      spec.width != model_spec.width) {
+  if (!spec.same_shape(model_spec)) {
     throw std::invalid_argument("save_package: spec " + to_json(spec).dump() + " does not describe the model (" +
                                 to_json(model_spec).dump() + ")");
   }
@@ -194,8 +193,7 @@ nlohmann::json load_checkpoint(const fs::path& path, ClassifierImpl& model, torc
   if (opened.format != kCheckpointFormat) throw Error(quoted(path) + ": is a model package, not a training checkpoint");
   const ModelSpec stored = model_spec_from_json(opened.meta["model"], quoted(path));
   const ModelSpec& current = model.spec();
-  if (stored.name != current.name || stored.num_classes != current.num_classes || stored.height != current.height ||
-      stored.width != current.width) {
+  if (!stored.same_shape(current)) {
     throw Error(quoted(path) + ": checkpoint of model " + to_json(stored).dump() + ", but training uses " +
                 to_json(current).dump() + "; remove the checkpoint or restore the old settings");
   }

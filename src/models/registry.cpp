@@ -6,6 +6,8 @@
 #include "jaams/models/alexcnn.hpp"
 #include "jaams/models/ann.hpp"
 #include "jaams/models/cnn.hpp"
+#include "jaams/models/stats_model.hpp"
+#include "jaams/models/transfer.hpp"
 #include "jaams/util/error.hpp"
 
 namespace jaams::models {
@@ -19,6 +21,8 @@ const std::map<std::string, Factory>& factories() {
       {"ann", [](const ModelSpec& s, WeightInit) { return Ann(s).ptr(); }},
       {"cnn", [](const ModelSpec& s, WeightInit) { return Cnn(s).ptr(); }},
       {"alexcnn", [](const ModelSpec& s, WeightInit init) { return AlexCnn(s, init).ptr(); }},
+      {"stats", [](const ModelSpec& s, WeightInit) { return Stats(s).ptr(); }},
+      {"transfer", [](const ModelSpec& s, WeightInit init) { return Transfer(s, init).ptr(); }},
   };
   return table;
 }
@@ -33,6 +37,16 @@ std::shared_ptr<ClassifierImpl> make_model(const ModelSpec& spec, WeightInit ini
     throw Error("model.name: unknown model '" + spec.name + "' (known: " + known + ")");
   }
   return it->second(spec, init);
+}
+
+ModelInputs model_inputs(const std::string& name, const nlohmann::json& params, const std::string& kind,
+                         const std::string& form) {
+  if (name == "stats") return {"matrix", {"stats"}};
+  if (name == "transfer") {
+    const bool add_stats = params.is_object() && params.value("add_stats", false) == true;
+    return add_stats ? ModelInputs{"matrix", {"compact_mel", "stats"}} : ModelInputs{"matrix", {"compact_mel"}};
+  }
+  return {form, {kind}};
 }
 
 std::vector<std::string> model_names() {

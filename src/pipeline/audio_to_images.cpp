@@ -5,6 +5,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "jaams/features/summary_features.hpp"
+#include "jaams/pipeline/compact_cnn_input.hpp"
 #include "jaams/util/error.hpp"
 
 namespace jaams::pipeline {
@@ -12,17 +14,67 @@ namespace jaams::pipeline {
 // A file whose loudest sample is below this (-100 dBFS) holds no music to classify.
 constexpr float kSilencePeak = 1e-5f;
 
-AudioToImages::AudioToImages(const PipelineConfig& config, std::vector<features::FeatureKind> kinds, bool keep_features)
-    : config_(config), kinds_(std::move(kinds)), keep_features_(keep_features), extractor_(config.features) {
+using features::FeatureKind;
+
+AudioToImages::AudioToImages(const PipelineConfig& config, std::vector<FeatureKind> kinds, bool keep_features,
+                             SegmentOutputs outputs)
+    : config_(config), kinds_(std::move(kinds)), keep_features_(keep_features), outputs_(outputs), extractor_(config.features) {
   validate(config_);
-  if (kinds_.empty()) throw Error("no image kinds requested (choose from mel, centroid, chroma)");
+  if (kinds_.empty()) throw Error("no feature kinds requested (choose from mel, centroid, chroma, stats, compact_mel)");
+  const auto wants = [&](FeatureKind k) { return std::find(kinds_.begin(), kinds_.end(), k) != kinds_.end(); };
+  if (wants(FeatureKind::stats)) summary_ = std::make_unique<features::SummaryFeatureExtractor>(config_.features);
+  if (wants(FeatureKind::compact_mel)) compact_ = std::make_unique<CompactCnnFrontEnd>(config_.sample_rate);
+}
+
+AudioToImages::~AudioToImages() = default;
+AudioToImages::AudioToImages(AudioToImages&&) noexcept = default;
+
+std::pair<int, int> AudioToImages::matrix_shape(const PipelineConfig& config, FeatureKind kind) {
+  const auto n = static_cast<std::size_t>(std::llround(config.segments.seconds * config.sample_rate));
+  const int frames = static_cast<int>(1 + n / static_cast<std::size_t>(config.features.hop_length));
+  switch (kind) {
+    case FeatureKind::mel:
+      return {config.features.n_mels, frames};
+    case FeatureKind::centroid:
+      return {1, frames};
+    case FeatureKind::chroma:
+      return {config.features.n_chroma, frames};
+    case FeatureKind::stats:
+      return {features::SummaryFeatureExtractor::kStatistics, 1};
+    case FeatureKind::compact_mel:
+      return {kCompactCnnMels, kCompactCnnFrames};
+  }
+  throw Error("unknown feature kind");
 }
 
 SegmentImages AudioToImages::images_for(const std::vector<float>& samples) {
   SegmentImages out;
-  out.features = extractor_.compute(samples.data(), samples.size(), kinds_);
-  out.images.reserve(kinds_.size());
-  for (const auto kind : kinds_) out.images.push_back(image::render(kind, out.features, config_.features, config_.image));
+  // One STFT for every image kind; stats and compact_mel run their own front ends.
+  std::vector<FeatureKind> spectral;
+  for (const auto kind : kinds_) {
+    if (features::has_image(kind)) spectral.push_back(kind);
+  }
+  if (!spectral.empty()) out.features = extractor_.compute(samples.data(), samples.size(), spectral);
+  out.images.resize(kinds_.size());
+  out.matrices.resize(kinds_.size());
+  for (std::size_t k = 0; k < kinds_.size(); ++k) {
+    const FeatureKind kind = kinds_[k];
+    if (kind == FeatureKind::stats) {
+      features::Matrix m(features::SummaryFeatureExtractor::kStatistics, 1);
+      m.data = summary_->statistics(samples.data(), samples.size());
+      out.matrices[k] = std::move(m);
+      continue;
+    }
+    if (kind == FeatureKind::compact_mel) {
+      out.matrices[k] = compact_->melgram(samples.data(), samples.size());
+      continue;
+    }
+    if (outputs_.images) out.images[k] = image::render(kind, out.features, config_.features, config_.image);
+    if (outputs_.matrices) {
+      const auto& f = out.features;
+      out.matrices[k] = kind == FeatureKind::mel ? f.mel_db : kind == FeatureKind::chroma ? f.chroma : f.centroid;
+    }
+  }
   if (!keep_features_) out.features = {};
   return out;
 }

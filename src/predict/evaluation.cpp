@@ -108,7 +108,8 @@ namespace {
 
 // Where the run's images of `subset` live: the preprocessed folder of data.root (or of the
 // subset's own root for the `folders` protocol), or the cache the trainer made beside the run.
-fs::path images_folder(const config::ExperimentConfig& c, const fs::path& run_dir, data::Subset subset) {
+fs::path images_folder(const config::ExperimentConfig& c, const data::InputLayout& layout, const fs::path& run_dir,
+                       data::Subset subset) {
   const bool folders = c.data.split == "folders";
   const fs::path root = folders ? (subset == data::Subset::train ? c.data.train_root
                                    : subset == data::Subset::val ? c.data.val_root
@@ -118,9 +119,9 @@ fs::path images_folder(const config::ExperimentConfig& c, const fs::path& run_di
   const fs::path cache = (c.data.cache.empty() ? run_dir / "preprocessed" : c.data.cache) /
                          (folders ? std::string(data::to_string(subset)) : std::string("all"));
   std::error_code ec;
-  if (!root.empty() && fs::exists(root, ec)) return train::ensure_preprocessed(c, root, cache);
+  if (!root.empty() && fs::exists(root, ec)) return train::ensure_preprocessed(c, layout, root, cache);
   // The audio may have moved since training; the images made from it are enough.
-  if (fs::exists(cache / "manifest.csv", ec)) return train::ensure_preprocessed(c, cache, cache);
+  if (fs::exists(cache / "manifest.csv", ec)) return train::ensure_preprocessed(c, layout, cache, cache);
   throw Error((run_dir / "config.yaml").string() + ": data " +
               (root.empty() ? std::string("(no root set)") : "'" + root.string() + "'") +
               " not found, and no preprocessed images in " + cache.string());
@@ -149,7 +150,7 @@ RunSplitEvaluation evaluate_run_split(const models::Package& package, const std:
   }
 
   RunSplitEvaluation ev;
-  ev.images_dir = images_folder(c, run_dir, subset);
+  ev.images_dir = images_folder(c, settings.layout, run_dir, subset);
   const auto& classes = settings.classes;
   std::vector<data::ManifestRow> rows;
   std::set<std::string> unknown;
@@ -168,14 +169,19 @@ RunSplitEvaluation evaluate_run_split(const models::Package& package, const std:
     throw Error(run_dir.string() + ": no " + kind + " images of split '" + split + "' in " + ev.images_dir.string() +
                 " (splits.csv lists " + std::to_string(wanted.size()) + " segments of it)");
   }
-  const data::ImageSet set = data::load_image_set(ev.images_dir, settings.kind, rows, classes);
-  if (set.images.size(2) != package.spec.height || set.images.size(3) != package.spec.width) {
-    throw Error(ev.images_dir.string() + ": images are " + std::to_string(set.images.size(2)) + "x" +
-                std::to_string(set.images.size(3)) + ", the model reads " + std::to_string(package.spec.height) + "x" +
+  const data::InputSet set = data::load_input_set(ev.images_dir, settings.layout, rows, classes);
+  if (settings.layout.form == data::InputForm::image &&
+      (set.inputs.size(2) != package.spec.height || set.inputs.size(3) != package.spec.width)) {
+    throw Error(ev.images_dir.string() + ": images are " + std::to_string(set.inputs.size(2)) + "x" +
+                std::to_string(set.inputs.size(3)) + ", the model reads " + std::to_string(package.spec.height) + "x" +
                 std::to_string(package.spec.width));
   }
+  if (settings.layout.form == data::InputForm::matrix && set.inputs.size(1) != package.spec.matrix_size()) {
+    throw Error(ev.images_dir.string() + ": matrices of " + std::to_string(set.inputs.size(1)) + " values, the model reads " +
+                std::to_string(package.spec.matrix_size()));
+  }
   if (batch_size < 1) batch_size = default_batch_size(package.model->device());
-  const torch::Tensor probs = train::class_probabilities(*package.model, set.images, /*embedded=*/false, batch_size);
+  const torch::Tensor probs = train::class_probabilities(*package.model, set.inputs, /*embedded=*/false, batch_size);
   ev.segments = static_cast<std::size_t>(set.size());
   ev.metrics = metrics_with_pooling(classes, train::to_predictions(probs, set), pooling);
   return ev;

@@ -53,9 +53,43 @@ PackageSettings package_settings(const models::Package& package, const std::stri
   } catch (const Error& e) {
     throw Error(source + ": package image kind: " + e.what());
   }
+  s.layout.kinds = {s.kind};
+  // Packages written before matrix inputs existed have no "input": one image kind.
+  if (meta.contains("input")) {
+    try {
+      const auto& input = meta.at("input");
+      s.layout.form = data::parse_input_form(input.at("form").get<std::string>());
+      s.layout.kinds.clear();
+      const std::string label = input.at("kinds").get<std::string>();
+      for (std::size_t start = 0; start <= label.size();) {
+        const auto plus = std::min(label.find('+', start), label.size());
+        s.layout.kinds.push_back(features::parse_feature_kind(label.substr(start, plus - start)));
+        start = plus + 1;
+      }
+      data::validate(s.layout, source);
+    } catch (const std::exception& e) {
+      throw Error(source + ": package \"input\" settings: " + e.what());
+    }
+  }
+  if ((s.layout.form == data::InputForm::matrix) != package.spec.is_matrix()) {
+    throw Error(source + ": package input form '" + data::to_string(s.layout.form) + "' differs from its model's '" +
+                package.spec.input + "'");
+  }
   if (!meta.contains("pipeline")) throw Error(source + ": package metadata has no \"pipeline\" settings");
   s.pipeline = pipeline::pipeline_config_from_json(meta["pipeline"], source);
-  if (s.pipeline.image.height != package.spec.height || s.pipeline.image.width != package.spec.width) {
+  s.tag_names = package.model->tag_names();
+  if (s.layout.form == data::InputForm::matrix) {
+    if (s.layout.kinds.size() != package.spec.parts.size()) throw Error(source + ": package input kinds differ from its model's parts");
+    for (std::size_t k = 0; k < s.layout.kinds.size(); ++k) {
+      const auto& part = package.spec.parts[k];
+      const auto shape = pipeline::AudioToImages::matrix_shape(s.pipeline, s.layout.kinds[k]);
+      if (part.kind != features::to_string(s.layout.kinds[k]) || shape.first != part.rows || shape.second != part.cols) {
+        throw Error(source + ": the pipeline makes " + features::to_string(s.layout.kinds[k]) + " matrices of " +
+                    std::to_string(shape.first) + "x" + std::to_string(shape.second) + ", the model reads " + part.kind + " " +
+                    std::to_string(part.rows) + "x" + std::to_string(part.cols));
+      }
+    }
+  } else if (s.pipeline.image.height != package.spec.height || s.pipeline.image.width != package.spec.width) {
     throw Error(source + ": pipeline image size " + std::to_string(s.pipeline.image.height) + "x" +
                 std::to_string(s.pipeline.image.width) + " differs from the model's input " +
                 std::to_string(package.spec.height) + "x" + std::to_string(package.spec.width));
@@ -102,7 +136,8 @@ struct QueueItem {
   int index = 0;
   double start_seconds = 0.0;
   double duration_seconds = 0.0;
-  image::Image image;
+  image::Image image;         // image input
+  std::vector<float> values;  // matrix input: the kinds' matrices flattened and concatenated
   // end
   std::string error;
   double audio_seconds = 0.0;
@@ -178,6 +213,7 @@ std::string short_reason(const fs::path& path, std::string reason) {
 // Per-file bookkeeping on the scorer's side, alive while the file is in flight.
 struct FileState {
   std::vector<SegmentResult> segments;
+  std::vector<std::vector<float>> tags;  // per scored segment, with PredictOptions::tags
   std::size_t in_batch = 0;  // segments waiting in the batch being assembled
   bool ended = false;
   std::string error;
@@ -195,6 +231,9 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
   const std::size_t capacity = options_.queue_segments > 0 ? options_.queue_segments : 2 * batch_size;
   const int height = package_.spec.height, width = package_.spec.width;
   const std::size_t image_bytes = std::size_t(height) * width * 3;
+  const bool matrix_input = package_.spec.is_matrix();
+  const int64_t matrix_size = matrix_input ? package_.spec.matrix_size() : 0;
+  const bool want_tags = options_.tags && !settings_.tag_names.empty();
   const torch::Device device = this->device();
 
   SegmentQueue queue(capacity, workers);
@@ -204,7 +243,10 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
 
   auto worker = [&] {
     try {
-      pipeline::AudioToImages converter(settings_.pipeline, {settings_.kind});
+      pipeline::SegmentOutputs outputs;
+      outputs.images = !matrix_input;
+      outputs.matrices = matrix_input;
+      pipeline::AudioToImages converter(settings_.pipeline, settings_.layout.kinds, false, outputs);
       for (;;) {
         const std::size_t f = next_file++;
         if (f >= files.size() || queue.cancelled()) break;
@@ -220,7 +262,12 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
                 item.index = s.index;
                 item.start_seconds = s.start_seconds;
                 item.duration_seconds = s.duration_seconds;
-                item.image = std::move(s.images.front());
+                if (matrix_input) {
+                  item.values.reserve(static_cast<std::size_t>(matrix_size));
+                  for (const auto& m : s.matrices) item.values.insert(item.values.end(), m.data.begin(), m.data.end());
+                } else {
+                  item.image = std::move(s.images.front());
+                }
                 return queue.push(std::move(item));
               },
               options_.max_segments);
@@ -257,7 +304,8 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
 
   // The batch: images copied into one (pinned, for an asynchronous copy to a GPU) HWC buffer.
   torch::TensorOptions host = torch::TensorOptions().dtype(torch::kUInt8);
-  torch::Tensor buffer = torch::empty({static_cast<int64_t>(batch_size), height, width, 3}, host);
+  torch::Tensor buffer = matrix_input ? torch::empty({static_cast<int64_t>(batch_size), matrix_size}, torch::kFloat32)
+                                      : torch::empty({static_cast<int64_t>(batch_size), height, width, 3}, host);
   if (device.is_cuda()) buffer = buffer.pin_memory();
   struct Slot {
     std::size_t file;
@@ -283,6 +331,11 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
       for (const auto& s : st.segments) rows.push_back(s.probabilities);
       r.probabilities = eval::pool(rows, options_.pooling);
       r.segments = std::move(st.segments);
+      if (want_tags && !st.tags.empty()) {
+        r.tags.assign(st.tags.front().size(), 0.0f);
+        for (const auto& t : st.tags)
+          for (std::size_t i = 0; i < t.size(); ++i) r.tags[i] += t[i] / static_cast<float>(st.tags.size());
+      }
     }
     states.erase(it);
     on_result(std::move(r));
@@ -291,13 +344,15 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
   auto score = [&] {
     if (slots.empty()) return;
     const auto n = static_cast<int64_t>(slots.size());
-    torch::Tensor probs;
+    torch::Tensor probs, tags;
     {
       torch::NoGradGuard no_grad;
       try {
         // The NHWC buffer seen as [N, 3, H, W] is channels-last memory: the convolutions take it as it is.
-        const torch::Tensor images = buffer.slice(0, 0, n).to(device, /*non_blocking=*/true).permute({0, 3, 1, 2});
-        probs = torch::softmax(package_.model->forward(images), 1).to(torch::kCPU, torch::kFloat).contiguous();
+        torch::Tensor inputs = buffer.slice(0, 0, n).to(device, /*non_blocking=*/true);
+        if (!matrix_input) inputs = inputs.permute({0, 3, 1, 2});
+        probs = torch::softmax(package_.model->forward(inputs), 1).to(torch::kCPU, torch::kFloat).contiguous();
+        if (want_tags) tags = package_.model->tags(inputs).to(torch::kCPU, torch::kFloat).contiguous();
       } catch (const c10::Error& e) {
         throw Error(source_ + ": scoring a batch of " + std::to_string(n) + " segments on " + device.str() +
                     " failed (a smaller --batch-size may help): " + e.what_without_backtrace());
@@ -311,6 +366,11 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
       FileState& st = states[slot.file];
       st.segments.push_back({slot.index, slot.start_seconds, slot.duration_seconds,
                              std::vector<float>(p + i * classes, p + (i + 1) * classes)});
+      if (want_tags) {
+        const auto t = static_cast<std::size_t>(tags.size(1));
+        const float* q = tags.data_ptr<float>() + i * t;
+        st.tags.emplace_back(q, q + t);
+      }
       if (--st.in_batch == 0) touched.push_back(slot.file);
     }
     slots.clear();
@@ -334,12 +394,21 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
       st.audio_seconds = item->audio_seconds;
       if (st.in_batch == 0) finish(item->file);
     } else {
-      const image::Image& img = item->image;
-      if (img.height != height || img.width != width || img.rgb.size() != image_bytes) {
-        throw Error(source_ + ": the pipeline made a " + std::to_string(img.height) + "x" + std::to_string(img.width) +
-                    " image for a model reading " + std::to_string(height) + "x" + std::to_string(width));
+      if (matrix_input) {
+        if (static_cast<int64_t>(item->values.size()) != matrix_size) {
+          throw Error(source_ + ": the pipeline made " + std::to_string(item->values.size()) +
+                      " matrix values for a model reading " + std::to_string(matrix_size));
+        }
+        std::memcpy(buffer.data_ptr<float>() + slots.size() * static_cast<std::size_t>(matrix_size), item->values.data(),
+                    sizeof(float) * item->values.size());
+      } else {
+        const image::Image& img = item->image;
+        if (img.height != height || img.width != width || img.rgb.size() != image_bytes) {
+          throw Error(source_ + ": the pipeline made a " + std::to_string(img.height) + "x" + std::to_string(img.width) +
+                      " image for a model reading " + std::to_string(height) + "x" + std::to_string(width));
+        }
+        std::memcpy(buffer.data_ptr<std::uint8_t>() + slots.size() * image_bytes, img.rgb.data(), image_bytes);
       }
-      std::memcpy(buffer.data_ptr<std::uint8_t>() + slots.size() * image_bytes, img.rgb.data(), image_bytes);
       slots.push_back({item->file, item->index, item->start_seconds, item->duration_seconds});
       ++st.in_batch;
       if (slots.size() == batch_size) score();

@@ -64,6 +64,7 @@ std::vector<std::string> header_fields(const RowLayout& l) {
   if (l.class_columns) {
     for (const auto& c : l.classes) h.push_back("p_" + c);
   }
+  if (!l.tag_names.empty()) h.push_back("tags");
   return h;
 }
 
@@ -82,6 +83,18 @@ struct RowData {
   const SegmentResult* segment;
   const std::vector<float>* probs;  // null for a failed file
 };
+
+constexpr std::size_t kTagsInCsv = 5;
+
+// "rock 0.912; indie 0.551; ..." - the strongest tags of a track row; empty elsewhere.
+std::string tag_summary(const RowLayout& l, const RowData& d) {
+  if (d.segment || d.file.tags.size() != l.tag_names.size()) return "";
+  std::string out;
+  for (const auto t : top_classes(d.file.tags, kTagsInCsv)) {
+    out += (out.empty() ? "" : "; ") + l.tag_names[t] + " " + fixed(d.file.tags[t], 3);
+  }
+  return out;
+}
 
 std::string csv_row(const RowLayout& l, const RowData& d) {
   std::vector<std::string> f;
@@ -115,6 +128,7 @@ std::string csv_row(const RowLayout& l, const RowData& d) {
   if (l.class_columns) {
     for (std::size_t c = 0; c < l.classes.size(); ++c) f.push_back(d.probs ? fixed((*d.probs)[c], kProbDecimals) : "");
   }
+  if (!l.tag_names.empty()) f.push_back(tag_summary(l, d));
   return join_csv(f);
 }
 
@@ -151,6 +165,11 @@ std::string json_row(const RowLayout& l, const RowData& d) {
     nlohmann::ordered_json p = nlohmann::ordered_json::object();
     for (std::size_t c = 0; c < l.classes.size(); ++c) p[l.classes[c]] = rounded((*d.probs)[c], kProbDecimals);
     j["probabilities"] = p;
+  }
+  if (!l.tag_names.empty() && !d.segment && d.file.tags.size() == l.tag_names.size()) {
+    nlohmann::ordered_json t = nlohmann::ordered_json::object();
+    for (const auto i : top_classes(d.file.tags, l.tag_names.size())) t[l.tag_names[i]] = rounded(d.file.tags[i], kProbDecimals);
+    j["tags"] = t;
   }
   // Invalid UTF-8 in a path must not abort the run: replace it.
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";

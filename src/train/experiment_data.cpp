@@ -6,12 +6,24 @@
 #include <nlohmann/json.hpp>
 
 #include "jaams/data/preprocess.hpp"
+#include "jaams/models/registry.hpp"
 #include "jaams/util/error.hpp"
 
 namespace jaams::train {
 namespace fs = std::filesystem;
 
-fs::path ensure_preprocessed(const config::ExperimentConfig& config, const fs::path& root, const fs::path& cache_dir) {
+data::InputLayout input_layout(const config::ExperimentConfig& c) {
+  const auto wanted = models::model_inputs(c.model, c.model_params, features::to_string(c.kind), c.input);
+  data::InputLayout layout;
+  layout.form = data::parse_input_form(wanted.form);
+  layout.kinds.clear();
+  for (const auto& k : wanted.kinds) layout.kinds.push_back(features::parse_feature_kind(k));
+  data::validate(layout, c.source.empty() ? std::string("config") : c.source.string());
+  return layout;
+}
+
+fs::path ensure_preprocessed(const config::ExperimentConfig& config, const data::InputLayout& layout, const fs::path& root,
+                             const fs::path& cache_dir) {
   std::error_code ec;
   if (fs::exists(root / "manifest.csv", ec)) {
     std::ifstream in(root / "preprocess.json");
@@ -34,9 +46,10 @@ fs::path ensure_preprocessed(const config::ExperimentConfig& config, const fs::p
   o.input = root;
   o.output = cache_dir;
   o.genres = config.data.genres;
-  o.kinds = {config.kind};
+  o.kinds = layout.kinds;
   o.pipeline = config.pipeline;
   o.write_png = false;
+  o.write_matrices = layout.form == data::InputForm::matrix;
   const auto summary = data::run_preprocess(o);
   if (!summary.failures.empty()) {
     spdlog::warn("{} file(s) could not be used, see {}", summary.failures.size(), (cache_dir / "failures.csv").string());
@@ -46,6 +59,7 @@ fs::path ensure_preprocessed(const config::ExperimentConfig& config, const fs::p
 
 namespace {
 
+// The rows of the layout's first kind (one per segment); the loader finds the other kinds' caches.
 std::vector<data::ManifestRow> rows_of_kind(const fs::path& dir, features::FeatureKind kind, const std::vector<std::string>& classes) {
   std::vector<data::ManifestRow> rows;
   for (auto& row : data::load_preprocessed_manifest(dir)) {
@@ -55,7 +69,7 @@ std::vector<data::ManifestRow> rows_of_kind(const fs::path& dir, features::Featu
   }
   if (rows.empty()) {
     throw Error(dir.string() + ": no " + std::string(features::to_string(kind)) +
-                " images of the configured genres (preprocess with --kinds including it)");
+                " segments of the configured genres (preprocess with --kinds including it)");
   }
   return rows;
 }
@@ -69,6 +83,8 @@ fs::path cache_for(const config::ExperimentConfig& c, const fs::path& run_dir, c
 ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& run_dir) {
   ExperimentData d;
   d.classes = c.data.genres;
+  d.layout = input_layout(c);
+  const features::FeatureKind first_kind = d.layout.kinds.front();
   std::vector<data::SegmentAssignment> assignment;
   auto record = [&](const std::vector<data::ManifestRow>& rows, data::Subset subset) {
     for (const auto& r : rows) assignment.push_back({r.track_id, r.segment, subset});
@@ -80,16 +96,16 @@ ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& r
     for (const auto& [root, subset] : roots) {
       if (root->empty()) continue;
       const std::string label(data::to_string(subset));
-      const fs::path dir = ensure_preprocessed(c, *root, cache_for(c, run_dir, label));
-      const auto rows = rows_of_kind(dir, c.kind, d.classes);
+      const fs::path dir = ensure_preprocessed(c, d.layout, *root, cache_for(c, run_dir, label));
+      const auto rows = rows_of_kind(dir, first_kind, d.classes);
       record(rows, subset);
-      data::ImageSet set = data::load_image_set(dir, c.kind, rows, d.classes);
+      data::InputSet set = data::load_input_set(dir, d.layout, rows, d.classes);
       (subset == data::Subset::train ? d.train : subset == data::Subset::val ? d.val : d.test) = std::move(set);
     }
   } else {
     if (c.data.root.empty()) throw Error((c.source.empty() ? std::string("config") : c.source.string()) + ": data.root is not set");
-    const fs::path dir = ensure_preprocessed(c, c.data.root, cache_for(c, run_dir, "all"));
-    const auto rows = rows_of_kind(dir, c.kind, d.classes);
+    const fs::path dir = ensure_preprocessed(c, d.layout, c.data.root, cache_for(c, run_dir, "all"));
+    const auto rows = rows_of_kind(dir, first_kind, d.classes);
     data::SplitConfig split;
     split.protocol = data::parse_split_protocol(c.data.split);
     split.seed = c.data.split_seed;
@@ -97,20 +113,23 @@ ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& r
     split.val = c.data.val_fraction;
     split.test = c.data.test_fraction;
     split.filtered_lists_dir = c.data.filtered_lists;
+    split.folds = c.data.folds;
+    split.fold = c.data.fold;
     const auto subsets = data::assign_splits(rows, split);
     std::vector<data::ManifestRow> parts[3];
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if (subsets[i]) parts[static_cast<int>(*subsets[i])].push_back(rows[i]);
     }
     for (auto subset : data::kSubsets) record(parts[static_cast<int>(subset)], subset);
-    d.train = data::load_image_set(dir, c.kind, parts[0], d.classes);
-    d.val = data::load_image_set(dir, c.kind, parts[1], d.classes);
-    d.test = data::load_image_set(dir, c.kind, parts[2], d.classes);
+    d.train = data::load_input_set(dir, d.layout, parts[0], d.classes);
+    d.val = data::load_input_set(dir, d.layout, parts[1], d.classes);
+    d.test = data::load_input_set(dir, d.layout, parts[2], d.classes);
   }
   if (d.train.size() == 0) throw Error("no training images: check data.root, data.genres and the split");
   data::write_splits(run_dir / "splits.csv", assignment);
   d.description = std::to_string(d.train.size()) + "/" + std::to_string(d.val.size()) + "/" + std::to_string(d.test.size()) +
-                  " train/val/test " + features::to_string(c.kind) + " images, split '" + c.data.split + "'";
+                  " train/val/test " + data::kinds_label(d.layout) +
+                  (d.layout.form == data::InputForm::image ? " images" : " matrices") + ", split '" + c.data.split + "'";
   return d;
 }
 

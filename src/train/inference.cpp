@@ -37,7 +37,7 @@ torch::Tensor class_probabilities(models::ClassifierImpl& model, const torch::Te
   return out.defined() ? out : torch::empty({0, model.spec().num_classes});
 }
 
-std::vector<eval::SegmentPrediction> to_predictions(const torch::Tensor& probabilities, const data::ImageSet& set) {
+std::vector<eval::SegmentPrediction> to_predictions(const torch::Tensor& probabilities, const data::InputSet& set) {
   std::vector<eval::SegmentPrediction> out;
   const auto probs = probabilities.contiguous().to(torch::kFloat);
   const auto labels = set.labels.accessor<std::int64_t, 1>();

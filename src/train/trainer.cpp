@@ -30,12 +30,13 @@ constexpr const char* kPackageFile = "model.jaams";
 constexpr int kEvalBatch = 64;
 
 // The report's overfit check: a few samples, memorised. The same samples serve as val set.
-void keep_only_first(data::ImageSet& set, std::int64_t n, std::uint64_t seed) {
+void keep_only_first(data::InputSet& set, std::int64_t n, std::uint64_t seed) {
   auto order = data::epoch_order(set.size(), seed, -1);
   order.resize(static_cast<std::size_t>(std::min<std::int64_t>(n, set.size())));
   const auto index = torch::tensor(order, torch::kInt64);
-  data::ImageSet small;
-  small.images = set.images.index_select(0, index);
+  data::InputSet small;
+  small.inputs = set.inputs.index_select(0, index);
+  small.shapes = set.shapes;
   small.labels = set.labels.index_select(0, index);
   for (auto i : order) {
     small.track_ids.push_back(set.track_ids[i]);
@@ -104,7 +105,7 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   if (t.overfit > 0) {
     keep_only_first(data.train, t.overfit, t.seed);
     data.val = data.train;
-    data.test = data::ImageSet{};
+    data.test = data::InputSet{};
     spdlog::info("overfit check: {} training samples, reused as validation", data.train.size());
   }
   spdlog::info("{} ({} classes)", data.description, data.classes.size());
@@ -112,9 +113,18 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   models::ModelSpec spec;
   spec.name = c.model;
   spec.num_classes = static_cast<int>(data.classes.size());
-  spec.height = static_cast<int>(data.train.images.size(2));
-  spec.width = static_cast<int>(data.train.images.size(3));
   spec.params = c.model_params;
+  if (data.layout.form == data::InputForm::image) {
+    spec.height = static_cast<int>(data.train.inputs.size(2));
+    spec.width = static_cast<int>(data.train.inputs.size(3));
+  } else {
+    spec.input = "matrix";
+    for (std::size_t k = 0; k < data.layout.kinds.size(); ++k) {
+      spec.parts.push_back({features::to_string(data.layout.kinds[k]), data.train.shapes[k].first, data.train.shapes[k].second});
+    }
+    spec.height = spec.parts.size() == 1 ? spec.parts.front().rows : 1;
+    spec.width = spec.parts.size() == 1 ? spec.parts.front().cols : static_cast<int>(spec.matrix_size());
+  }
   torch::manual_seed(t.seed);
   auto model = models::make_model(spec);
   model->to(device);
@@ -124,20 +134,25 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   torch::optim::Adam optimizer(model->trainable_parameters(),
                                torch::optim::AdamOptions(t.learning_rate).weight_decay(t.weight_decay));
 
-  // The frozen stage never changes: run it once per image instead of once per epoch.
+  // Statistics of the training set a model freezes (batch-norm statistics of a pretrained
+  // backbone); deterministic, so a resumed run fits the same values its checkpoint holds.
+  model->fit_frozen_stage(data.train.inputs, kEvalBatch);
+  // The frozen stage never changes: run it once per sample instead of once per epoch.
   const bool frozen = model->has_frozen_stage();
-  torch::Tensor train_x = data.train.images, val_x = data.val.images, test_x = data.test.images;
+  torch::Tensor train_x = data.train.inputs, val_x = data.val.inputs, test_x = data.test.inputs;
   if (frozen) {
     const auto t0 = Clock::now();
-    train_x = embed_all(*model, data.train.images, kEvalBatch);
-    val_x = data.val.size() ? embed_all(*model, data.val.images, kEvalBatch) : val_x;
-    test_x = data.test.size() ? embed_all(*model, data.test.images, kEvalBatch) : test_x;
-    spdlog::info("frozen features computed once for {} images in {:.1f} s", train_x.size(0) + val_x.size(0) + test_x.size(0),
+    train_x = embed_all(*model, data.train.inputs, kEvalBatch);
+    val_x = data.val.size() ? embed_all(*model, data.val.inputs, kEvalBatch) : val_x;
+    test_x = data.test.size() ? embed_all(*model, data.test.inputs, kEvalBatch) : test_x;
+    spdlog::info("frozen features computed once for {} segments in {:.1f} s", train_x.size(0) + val_x.size(0) + test_x.size(0),
                  std::chrono::duration<double>(Clock::now() - t0).count());
+    model->fit_head_inputs(train_x);
   }
 
   nlohmann::json meta = {{"classes", data.classes},
-                         {"kind", features::to_string(c.kind)},
+                         {"kind", features::to_string(data.layout.kinds.front())},
+                         {"input", {{"form", data::to_string(data.layout.form)}, {"kinds", data::kinds_label(data.layout)}}},
                          {"pipeline", pipeline::to_json(c.pipeline)},
                          {"random_backbone", random_backbone},
                          {"split", c.data.split},
@@ -248,7 +263,7 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   eval::RunInfo& info = summary.info;
   info.name = run_dir.filename().string();
   info.model = c.model;
-  info.kind = features::to_string(c.kind);
+  info.kind = data::kinds_label(data.layout);
   info.split = c.data.split;
   info.random_backbone = random_backbone;
   info.jaams_version = kVersion;
@@ -256,7 +271,7 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   info.epochs_run = static_cast<int>(summary.history.size());
   info.best_epoch = best_epoch;
   info.train_seconds = train_seconds;
-  const std::pair<const char*, std::pair<const data::ImageSet*, const torch::Tensor*>> splits[] = {
+  const std::pair<const char*, std::pair<const data::InputSet*, const torch::Tensor*>> splits[] = {
       {"train", {&data.train, &train_x}}, {"val", {&data.val, &val_x}}, {"test", {&data.test, &test_x}}};
   for (const auto& [name, sets] : splits) {
     const auto& [set, inputs] = sets;

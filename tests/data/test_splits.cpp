@@ -94,7 +94,7 @@ TEST(SplitProtocolNames, ParseAndPrint) {
     EXPECT_EQ(parse_split_protocol(to_string(p)), p);
   const std::string msg = error_of([] { parse_split_protocol("random"); });
   EXPECT_NE(msg.find("random"), std::string::npos);
-  EXPECT_NE(msg.find("track, paper, filtered or folders"), std::string::npos);
+  EXPECT_NE(msg.find("track, paper, filtered, folders or kfold"), std::string::npos);
   EXPECT_EQ(parse_subset("valid"), Subset::val);
   EXPECT_THROW(parse_subset("holdout"), jaams::Error);
 }
@@ -367,6 +367,83 @@ TEST(SplitsFile, ErrorsNameFileAndLine) {
   std::ofstream(path) << "track_id,segment,subset\nblues.00000,x,train\n";
   msg = error_of([&] { read_splits(path); });
   EXPECT_NE(msg.find(path.string() + ":2:"), std::string::npos) << msg;
+}
+
+}  // namespace
+
+namespace {
+
+// Fold of every track under `folds`-fold cross-validation with `seed` (the fold where it is test).
+std::map<std::string, int> fold_of_tracks(const std::vector<ManifestRow>& rows, int folds, std::uint64_t seed) {
+  std::map<std::string, int> fold_of;
+  for (int fold = 1; fold <= folds; ++fold) {
+    SplitConfig c;
+    c.protocol = SplitProtocol::kfold;
+    c.folds = folds;
+    c.fold = fold;
+    c.seed = seed;
+    const auto result = split_dataset(rows, c);
+    EXPECT_EQ(result.segments_per_subset[1], 0u) << "kfold has no validation set";
+    for (const auto& s : result.segments) {
+      if (s.subset != Subset::test) continue;
+      const auto [it, fresh] = fold_of.emplace(s.track_id, fold);
+      EXPECT_TRUE(fresh || it->second == fold) << s.track_id << " tested in folds " << it->second << " and " << fold;
+    }
+  }
+  return fold_of;
+}
+
+TEST(KFoldSplit, EveryTrackIsTestedInExactlyOneFoldWithItsSegmentsTogether) {
+  const auto rows = gtzan_manifest(kGenres9, 7, 2);
+  const auto fold_of = fold_of_tracks(rows, 7, 1);
+  EXPECT_EQ(fold_of.size(), 63u);
+  for (int fold = 1; fold <= 7; ++fold) {
+    SplitConfig c;
+    c.protocol = SplitProtocol::kfold;
+    c.folds = 7;
+    c.fold = fold;
+    const auto result = split_dataset(rows, c);
+    // No track on both sides: its two segments share a subset.
+    std::map<std::string, std::set<Subset>> subsets;
+    for (const auto& s : result.segments) subsets[s.track_id].insert(s.subset);
+    for (const auto& [track, set] : subsets) EXPECT_EQ(set.size(), 1u) << track;
+    EXPECT_EQ(result.segments.size(), rows.size());
+  }
+}
+
+TEST(KFoldSplit, FoldsAreStratifiedWithinOneTrack) {
+  // 10 tracks per genre in 3 folds: each fold holds 3 or 4 of every genre, and the folds' sizes
+  // differ by at most one track.
+  const auto rows = gtzan_manifest(kGenres9, 10, 1);
+  const auto fold_of = fold_of_tracks(rows, 3, 7);
+  std::map<int, std::map<std::string, int>> per_fold;
+  std::map<int, int> sizes;
+  for (const auto& [track, fold] : fold_of) {
+    ++per_fold[fold][track.substr(0, track.find('.'))];
+    ++sizes[fold];
+  }
+  for (const auto& [fold, genres] : per_fold) {
+    EXPECT_EQ(genres.size(), 9u);
+    for (const auto& [genre, n] : genres) EXPECT_TRUE(n == 3 || n == 4) << genre << " has " << n << " in fold " << fold;
+  }
+  int lo = 1000, hi = 0;
+  for (const auto& [fold, n] : sizes) lo = std::min(lo, n), hi = std::max(hi, n);
+  EXPECT_LE(hi - lo, 1);
+}
+
+TEST(KFoldSplit, SeedsGiveDifferentFoldsAndTheSameSeedTheSame) {
+  const auto rows = gtzan_manifest(kGenres9, 7, 1);
+  EXPECT_EQ(fold_of_tracks(rows, 7, 3), fold_of_tracks(rows, 7, 3));
+  EXPECT_NE(fold_of_tracks(rows, 7, 3), fold_of_tracks(rows, 7, 4));
+}
+
+TEST(KFoldSplit, RejectsAFoldOutsideTheFolds) {
+  SplitConfig c;
+  c.protocol = SplitProtocol::kfold;
+  c.folds = 3;
+  c.fold = 4;
+  EXPECT_THROW(split_dataset(gtzan_manifest(kGenres9, 3, 1), c), jaams::Error);
+  EXPECT_EQ(parse_split_protocol("kfold"), SplitProtocol::kfold);
 }
 
 }  // namespace

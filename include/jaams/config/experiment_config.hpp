@@ -2,7 +2,8 @@
 // The one config schema every subcommand reads (configs/*.yaml are commented examples):
 //
 //   audio:    sample_rate, segment_seconds, hop_seconds, remainder, pad_min_fraction
-//   features: kind (the image kind a model trains on), kinds (what preprocess makes),
+//   features: kind (the image kind a model trains on), input (image | matrix: the rendered image or
+//             the feature matrix), kinds (what preprocess makes),
 //             n_fft, hop_length, n_mels, fmin, fmax, amin, top_db, n_chroma, tuning
 //   image:    height, width, colormap
 //   data:     root, genres, split, split_seed, fractions, filtered_lists, train/val/test roots, cache
@@ -28,11 +29,13 @@ struct DataConfig {
   // A preprocessed folder (has manifest.csv) or an audio root laid out as <genre>/<file>.
   std::filesystem::path root;
   std::vector<std::string> genres;  // default: the report's nine
-  std::string split = "track";      // track | paper | filtered | folders
+  std::string split = "track";      // track | paper | filtered | folders | kfold
   std::uint64_t split_seed = 42;
   double train_fraction = 0.6;
   double val_fraction = 0.2;
   double test_fraction = 0.2;
+  int folds = 5;                    // kfold: K folds of tracks, stratified by genre
+  int fold = 1;                     // kfold: the fold (1..K) that is the test set; the rest trains
   std::filesystem::path filtered_lists;              // folder with gtzan_filtered_{train,valid,test}.txt
   std::filesystem::path train_root, val_root, test_root;  // for split: folders
   std::filesystem::path cache;  // where raw audio roots are preprocessed to (default: <root>/.jaams-cache or beside the run)
@@ -55,6 +58,7 @@ struct ExperimentConfig {
   std::filesystem::path source;  // the file it came from ("" for defaults)
   pipeline::PipelineConfig pipeline;
   features::FeatureKind kind = features::FeatureKind::mel;
+  std::string input = "image";  // image | matrix (for the report's models; stats/transfer read matrices)
   std::vector<features::FeatureKind> preprocess_kinds = features::all_feature_kinds();
   DataConfig data;
   std::string model = "cnn";

@@ -4,6 +4,9 @@
 // Output folder:
 //   images/<kind>/<genre>/<track>.<segment>.png   8-bit RGB, for people and other tools
 //   cache/<kind>/<genre>/<track>.u8               the same pixels, raw, for training (image_cache.hpp)
+//   cache/<kind>/<genre>/<track>.f32              feature matrices, for models that read matrices:
+//                                                 always for stats and compact_mel (no image
+//                                                 kinds), for mel/centroid/chroma with `write_matrices`
 //   raw/<kind>/<genre>/<track>.<segment>.npy      unscaled feature matrices (with `raw`)
 //   tracks/<genre>/<track>.json                   written last per track: the track is complete
 //   manifest.csv, failures.csv, preprocess.json   (settings used)
@@ -30,6 +33,7 @@ struct PreprocessOptions {
   std::vector<features::FeatureKind> kinds = features::all_feature_kinds();
   pipeline::PipelineConfig pipeline;
   bool write_raw = false;
+  bool write_matrices = false;  // also cache the matrices of the image kinds (models with matrix input)
   bool write_png = true;
   int threads = 0;  // 0: all cores
   bool fail_fast = false;
@@ -63,5 +67,7 @@ std::vector<ManifestRow> load_preprocessed_manifest(const std::filesystem::path&
 
 std::filesystem::path cache_path(const std::filesystem::path& dir, features::FeatureKind kind, const std::string& genre,
                                  const std::string& track_id);
+std::filesystem::path matrix_cache_path(const std::filesystem::path& dir, features::FeatureKind kind,
+                                        const std::string& genre, const std::string& track_id);
 
 }  // namespace jaams::data

@@ -10,6 +10,10 @@
 //   filtered  the fault-filtered GTZAN split (Kereliuk, Sigtia & Sturm 2015) read from
 //             configs/splits/gtzan_filtered_{train,valid,test}.txt; tracks in no list are left out.
 //   folders   the subset is the root folder a track came from (explicit train/val/test roots).
+//   kfold     stratified K-fold cross-validation by track: fold `fold` of `folds` is the test set,
+//             the other folds train; no validation set (a run keeps its last epoch). Tracks of each
+//             genre are shuffled and dealt to the folds in turn, so each fold holds every genre
+//             to within one track.
 //
 // Splits are reproducible across platforms and standard libraries: shuffles use std::mt19937_64
 // (fully specified) with jaams's own Fisher-Yates and bounded integers, tracks are sorted by id
@@ -30,7 +34,7 @@
 namespace jaams::data {
 
 enum class Subset { train, val, test };
-enum class SplitProtocol { track, paper, filtered, folders };
+enum class SplitProtocol { track, paper, filtered, folders, kfold };
 
 inline constexpr std::array<Subset, 3> kSubsets = {Subset::train, Subset::val, Subset::test};
 
@@ -53,6 +57,9 @@ struct SplitConfig {
   double train = 0.6;
   double val = 0.2;
   double test = 0.2;
+  // kfold: the number of folds and the test fold (1..folds).
+  int folds = 5;
+  int fold = 1;
   // Folder holding gtzan_filtered_{train,valid,test}.txt (the `filtered` protocol).
   std::filesystem::path filtered_lists_dir;
 };

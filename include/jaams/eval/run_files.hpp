@@ -23,9 +23,9 @@ inline constexpr const char* kEvalFolder = "eval";
 inline constexpr const char* kHistoryHeader = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds";
 
 inline constexpr std::array<const char*, 3> kSplitNames = {"train", "val", "test"};
-inline constexpr std::array<const char*, 3> kModelNames = {"ann", "cnn", "alexcnn"};
+inline constexpr std::array<const char*, 5> kModelNames = {"ann", "cnn", "alexcnn", "stats", "transfer"};
 inline constexpr std::array<const char*, 3> kImageKinds = {"mel", "centroid", "chroma"};
-inline constexpr std::array<const char*, 4> kSplitMethods = {"track", "paper", "filtered", "folders"};
+inline constexpr std::array<const char*, 5> kSplitMethods = {"track", "paper", "filtered", "folders", "kfold"};
 
 inline constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 
@@ -37,7 +37,7 @@ struct SplitAccuracy {
 struct RunInfo {
   std::string name;
   std::string model;             // one of kModelNames
-  std::string kind;              // one of kImageKinds
+  std::string kind;              // one of kImageKinds, or a matrix model's kinds ("stats", "compact_mel+stats")
   std::string split;             // one of kSplitMethods
   bool random_backbone = false;  // alexcnn whose AlexNet features were never pretrained
   std::string jaams_version;

@@ -6,14 +6,26 @@
 
 namespace jaams::features {
 
-enum class FeatureKind { mel, centroid, chroma };
+// What a segment is turned into.
+//   mel, centroid, chroma  the report's three kinds: a feature matrix that can also be rendered
+//                          as an image (image/render.hpp)
+//   stats                  summary statistics of MIR descriptors (summary_features.hpp), a
+//                          [128 x 1] matrix; never an image
+//   compact_mel            the 12-kHz, 29-s mel input of the music-pretrained compact_cnn
+//                          (pipeline/compact_cnn_input.hpp), [96 x 1360]; never an image
+enum class FeatureKind { mel, centroid, chroma, stats, compact_mel };
 
 const char* to_string(FeatureKind kind);
-// "mel" | "centroid" | "chroma"; throws jaams::Error listing the valid names otherwise.
+// Any name of known_feature_kinds(); throws jaams::Error listing the valid names otherwise.
 FeatureKind parse_feature_kind(const std::string& name);
 // "mel,chroma" -> {mel, chroma}; order kept, duplicates removed; throws on an unknown name.
 std::vector<FeatureKind> parse_feature_kinds(const std::string& comma_list);
+// The report's image kinds: mel, centroid, chroma (what preprocess makes by default).
 const std::vector<FeatureKind>& all_feature_kinds();
+// Every kind, image kinds first.
+const std::vector<FeatureKind>& known_feature_kinds();
+// True for the kinds that can be rendered as images.
+bool has_image(FeatureKind kind);
 
 struct FeatureConfig {
   int sample_rate = 22050;

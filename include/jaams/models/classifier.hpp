@@ -10,8 +10,17 @@
 //   head(embedded)  -> the trainable stage, giving logits [N, num_classes].
 // forward(images) == head(embed(images)).
 //
-// Images: uint8 [N,3,H,W] RGB (0..255) or float [N,3,H,W] already in [0,1], with H, W the sizes
-// of the ModelSpec. Inputs are moved to the model's device, so callers may pass CPU tensors.
+// Inputs, as ModelSpec::input says:
+//   "image"   uint8 [N,3,H,W] RGB (0..255) or float [N,3,H,W] already in [0,1], H, W the spec's;
+//   "matrix"  float [N, D]: the feature matrices of ModelSpec::parts, each flattened row-major,
+//             concatenated in order (D = sum of rows * cols). With one part, the default embed()
+//             makes it a 1-channel image [N,1,rows,cols]; a mel part is scaled to (dB + 40) / 40,
+//             about [-1, 1], other kinds are left as they are.
+// Inputs are moved to the model's device, so callers may pass CPU tensors.
+//
+// Some models fit statistics of the training data before training (frozen batch-norm
+// statistics, standardisation): fit_frozen_stage() sees the training inputs, fit_head_inputs()
+// the training embeddings. The results live in buffers, so packages and checkpoints keep them.
 #include <torch/nn/module.h>
 #include <torch/types.h>
 
@@ -24,18 +33,33 @@ namespace jaams::models {
 
 // What to build: a model name from the registry, the image size it reads, the number of classes
 // and its hyper-parameters (see each model's header for the keys and their defaults).
+struct InputPart {
+  std::string kind;  // a features::FeatureKind name
+  int rows = 0;
+  int cols = 0;
+  bool operator==(const InputPart& o) const { return kind == o.kind && rows == o.rows && cols == o.cols; }
+};
+
 struct ModelSpec {
   std::string name;
   int num_classes = 9;
-  int height = 288;
-  int width = 432;
+  int height = 288;  // image height; matrix input: rows of the only part (1 with several parts)
+  int width = 432;   // image width; matrix input: cols of the only part (D with several parts)
+  std::string input = "image";    // "image" | "matrix"
+  std::vector<InputPart> parts;   // matrix input: what D is made of
   nlohmann::json params = nlohmann::json::object();
+
+  bool is_matrix() const { return input == "matrix"; }
+  // D for matrix input.
+  int64_t matrix_size() const;
+  // Same name, classes and input: the shape-defining fields (params aside).
+  bool same_shape(const ModelSpec& other) const;
 
   bool operator==(const ModelSpec& other) const;
   bool operator!=(const ModelSpec& other) const { return !(*this == other); }
 };
 
-// {"name", "num_classes", "height", "width", "params"}.
+// {"name", "num_classes", "height", "width", "input", "parts" (matrix only), "params"}.
 nlohmann::json to_json(const ModelSpec& spec);
 
 // Inverse of to_json; checks types and ranges. `where` (a file, a config section) starts every
@@ -63,6 +87,19 @@ class ClassifierImpl : public torch::nn::Module {
 
   torch::Tensor forward(const torch::Tensor& images) { return head(embed(images)); }
 
+  // Fitted once on the training set before training; see the header comment. Defaults: nothing.
+  virtual void fit_frozen_stage(const torch::Tensor& train_inputs, int batch_size) {}
+  virtual void fit_head_inputs(const torch::Tensor& train_embedded) {}
+
+  // The penultimate activations (what the last layer sees) for embed() outputs, [N, F]; used
+  // for embeddings. Default: empty (the model does not expose them).
+  virtual torch::Tensor penultimate(const torch::Tensor& embedded) { return {}; }
+
+  // Optional second output (compact_cnn's 50 music tags): names, and probabilities [N, tags]
+  // for raw inputs. Default: none.
+  virtual std::vector<std::string> tag_names() const { return {}; }
+  virtual torch::Tensor tags(const torch::Tensor& inputs) { return {}; }
+
   // The parameters an optimiser should see: every parameter with requires_grad (frozen ones are
   // created with requires_grad=false).
   virtual std::vector<torch::Tensor> trainable_parameters();
@@ -80,6 +117,10 @@ class ClassifierImpl : public torch::nn::Module {
 
   // Checks [N,3,H,W], moves to device() and scales uint8 to [0,1] float.
   torch::Tensor images_to_unit_float(const torch::Tensor& images) const;
+  // Checks float [N, D] of a matrix spec and moves it to device().
+  torch::Tensor matrix_input(const torch::Tensor& inputs) const;
+  // Channels of the default embed(): 3 for images, 1 for a one-part matrix.
+  int64_t input_channels() const { return spec_.is_matrix() ? 1 : 3; }
 
   // Throws jaams::Error unless `embedded` is [N, embedding_shape()...].
   void check_embedded(const torch::Tensor& embedded) const;

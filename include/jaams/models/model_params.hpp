@@ -18,6 +18,10 @@ class ParamReader {
   // An integer >= 1.
   int positive_int(const std::string& key, int default_value);
   bool boolean(const std::string& key, bool default_value);
+  // An integer in [min_value, max_value].
+  int integer(const std::string& key, int default_value, int min_value, int max_value);
+  // A number in [min_value, max_value].
+  double number(const std::string& key, double default_value, double min_value, double max_value);
   // A non-empty string, or nullopt when the key is absent.
   std::optional<std::string> string(const std::string& key);
   bool has(const std::string& key) const;

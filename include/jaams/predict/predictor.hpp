@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "jaams/data/image_set.hpp"
 #include "jaams/eval/pooling.hpp"
 #include "jaams/features/feature_config.hpp"
 #include "jaams/models/package.hpp"
@@ -30,6 +31,7 @@ struct PredictOptions {
   eval::Pooling pooling = eval::Pooling::mean;  // segment probabilities -> track probabilities
   std::size_t max_segments = 0;                 // score at most this many segments per file; 0: all
   std::size_t queue_segments = 0;               // images waiting for the scorer; 0: 2 * batch_size
+  bool tags = false;                            // also the model's tag probabilities (transfer models)
 };
 
 // Throws jaams::Error naming the bad option.
@@ -54,6 +56,7 @@ struct FileResult {
   std::vector<float> probabilities;     // pooled over the segments; empty on error
   std::vector<SegmentResult> segments;  // in time order; empty on error
   double audio_seconds = 0.0;           // audio decoded (after resampling), also known for most failures
+  std::vector<float> tags;              // with PredictOptions::tags: mean tag probabilities over the segments
 
   bool ok() const { return error.empty(); }
 };
@@ -61,8 +64,10 @@ struct FileResult {
 // What a package says about how its model sees audio; checked against its model.
 struct PackageSettings {
   std::vector<std::string> classes;
-  features::FeatureKind kind = features::FeatureKind::mel;
+  features::FeatureKind kind = features::FeatureKind::mel;  // the first of layout.kinds
+  data::InputLayout layout;  // what the model reads (images of one kind, or matrices)
   pipeline::PipelineConfig pipeline;
+  std::vector<std::string> tag_names;  // the model's optional tag outputs
 };
 
 // Reads and checks the package metadata: known image kind, complete pipeline settings, one class

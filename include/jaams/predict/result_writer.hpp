@@ -12,6 +12,8 @@
 //   error                               why the file could not be classified (empty when it was)
 //   p_<class> ...                       every class's probability, in the package's class order
 //                                       (with per-class columns, e.g. --segments)
+//   tags                                with --tags: the 5 strongest tags of the track
+//                                       ("rock 0.912; indie 0.551; ..."), empty on segment rows
 // JSON lines: one object per row with the same fields ("top": [{"genre", "probability"}...],
 // "probabilities": {class: p} with per-class columns, "error": null when classified); "row" is
 // always present.
@@ -44,6 +46,7 @@ struct RowLayout {
   std::size_t top_k = 3;       // clamped to the number of classes
   bool segment_rows = false;   // a row per segment besides the track row
   bool class_columns = false;  // every class's probability on each row
+  std::vector<std::string> tag_names;  // with --tags: the model's tag names (a `tags` column)
 };
 
 // The CSV header line (with its newline); empty for JSON lines.

@@ -17,14 +17,18 @@ namespace jaams::train {
 
 struct ExperimentData {
   std::vector<std::string> classes;
-  data::ImageSet train, val, test;
+  data::InputLayout layout;  // what the model reads
+  data::InputSet train, val, test;
   std::string description;  // one line for the log: where the images came from and the split sizes
 };
 
 // Returns the preprocessed folder for `root`: `root` itself when it already is one (its settings
 // must equal the config's), else the cache folder after preprocessing `root` into it.
-std::filesystem::path ensure_preprocessed(const config::ExperimentConfig& config, const std::filesystem::path& root,
-                                          const std::filesystem::path& cache_dir);
+std::filesystem::path ensure_preprocessed(const config::ExperimentConfig& config, const data::InputLayout& layout,
+                                          const std::filesystem::path& root, const std::filesystem::path& cache_dir);
+
+// The inputs the configured model reads (models::model_inputs of the config).
+data::InputLayout input_layout(const config::ExperimentConfig& config);
 
 ExperimentData prepare_data(const config::ExperimentConfig& config, const std::filesystem::path& run_dir);
 

@@ -18,6 +18,6 @@ torch::Tensor embed_all(models::ClassifierImpl& model, const torch::Tensor& imag
 torch::Tensor class_probabilities(models::ClassifierImpl& model, const torch::Tensor& inputs, bool embedded, int batch_size);
 
 // One SegmentPrediction per row of `probabilities`, labelled from `set`.
-std::vector<eval::SegmentPrediction> to_predictions(const torch::Tensor& probabilities, const data::ImageSet& set);
+std::vector<eval::SegmentPrediction> to_predictions(const torch::Tensor& probabilities, const data::InputSet& set);
 
 }  // namespace jaams::train
