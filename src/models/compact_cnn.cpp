@@ -3,7 +3,9 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <limits>
 #include <sstream>
+#include <utility>
 
 #include "jaams/models/classifier.hpp"
 #include "jaams/models/tensor_file.hpp"
@@ -19,7 +21,8 @@ constexpr const char* kFormat = "jaams-compact-cnn-v1";
 constexpr std::array<std::array<int64_t, 2>, CompactCnnImpl::kBlocks> kPools{
     {{2, 4}, {3, 4}, {2, 5}, {2, 4}, {4, 4}}};
 
-// Inputs go through the network this many at a time: block 1's output is 4 MB per 29-s input.
+// Inputs go through the network this many at a time, which bounds the memory of large batches
+// (on the generic path block 1's full-resolution output is 16 MB per 29-s input).
 constexpr int64_t kChunk = 8;
 
 // The order of the network's 50 outputs (README of keunwoochoi/music-auto_tagging-keras).
@@ -47,24 +50,31 @@ class Moments {
     const auto means = mean.to(torch::kCPU, torch::kDouble);
     const auto vars = var.to(torch::kCPU, torch::kDouble);
     const double n = static_cast<double>(y.size(2) * y.size(3));
-    for (int64_t i = 0; i < y.size(0); ++i) {
-      const auto m2 = vars[i] * n;
-      if (count_ == 0) {
-        mean_ = means[i].clone();
-        m2_ = m2;
-      } else {
-        const auto delta = means[i] - mean_;
-        const double total = count_ + n;
-        mean_ = mean_ + delta * (n / total);
-        m2_ = m2_ + m2 + delta * delta * (count_ * n / total);
-      }
-      count_ += n;
-    }
+    for (int64_t i = 0; i < y.size(0); ++i) merge(means[i], vars[i] * n, n);
   }
-  torch::Tensor mean() const { return mean_.to(torch::kFloat); }
-  torch::Tensor variance() const { return (m2_ / count_).to(torch::kFloat); }
+  // Per-input sums and sums of squares [n, C] (double) over `positions` values each.
+  void add_sums(const torch::Tensor& sums, const torch::Tensor& squares, int64_t positions) {
+    const double n = static_cast<double>(positions);
+    for (int64_t i = 0; i < sums.size(0); ++i) merge(sums[i] / n, squares[i] - sums[i] * sums[i] / n, n);
+  }
+  torch::Tensor mean() const { return mean_; }
+  torch::Tensor variance() const { return m2_ / count_; }
 
  private:
+  // One input's per-channel mean and sum of squared deviations over n values.
+  void merge(const torch::Tensor& mean, const torch::Tensor& m2, double n) {
+    if (count_ == 0) {
+      mean_ = mean.clone();
+      m2_ = m2.clone();
+    } else {
+      const auto delta = mean - mean_;
+      const double total = count_ + n;
+      mean_ = mean_ + delta * (n / total);
+      m2_ = m2_ + m2 + delta * delta * (count_ * n / total);
+    }
+    count_ += n;
+  }
+
   double count_ = 0;
   torch::Tensor mean_, m2_;
 };
@@ -85,6 +95,105 @@ std::string statistics_missing(const std::string& what) {
          ": batch-norm statistics are not set; fit them over a reference set (fit_batchnorm_statistics) or set "
          "them (set_batchnorm_statistics): the network's stored ones are unused initial values (Keras mode-2 "
          "batch norm)";
+}
+
+// Block 1's convolution (1 -> 32 maps, 3x3, zero padding 1) at output position (r, c) of the
+// image `img` [h, w]: acc[k] for each map k. `taps` holds the kernel tap-major, [9][32], so the
+// loop over maps is contiguous and vectorises.
+inline void first_conv_at(const float* img, int64_t h, int64_t w, int64_t r, int64_t c, const float* taps,
+                          const float* bias, float* acc) {
+  constexpr int64_t m = CompactCnnImpl::kMaps;
+  for (int64_t k = 0; k < m; ++k) acc[k] = bias[k];
+  for (int64_t i = 0; i < 3; ++i) {
+    const int64_t rr = r + i - 1;
+    if (rr < 0 || rr >= h) continue;
+    for (int64_t j = 0; j < 3; ++j) {
+      const int64_t cc = c + j - 1;
+      if (cc < 0 || cc >= w) continue;
+      const float v = img[rr * w + cc];
+      const float* t = taps + (i * 3 + j) * m;
+      for (int64_t k = 0; k < m; ++k) acc[k] += v * t[k];
+    }
+  }
+}
+
+// The first block dominates the cost on the CPU: its full-resolution output (16 MB per 29-s
+// input) costs more to write and pool than to compute, and LibTorch runs a 1-channel input in the
+// slower NCHW layout. These two kernels never materialise it (measured on 2 threads: 6 ms per
+// input against 43 ms for conv2d + max_pool2d; 6 ms against ~45 ms for conv2d + var_mean).
+
+// conv(x) max-pooled 2x4: x [N, 1, H, W] float on the CPU -> [N, 32, H/2, W/4], channels-last.
+torch::Tensor first_conv_pooled(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+  constexpr int64_t m = CompactCnnImpl::kMaps;
+  const auto in = x.contiguous();
+  const int64_t n = in.size(0), h = in.size(2), w = in.size(3), ph = h / kPools[0][0], pw = w / kPools[0][1];
+  auto out = torch::empty({n, ph, pw, m});
+  const auto taps_t = weight.reshape({m, 9}).t().contiguous();
+  const auto bias_t = bias.contiguous();
+  const float* src = in.data_ptr<float>();
+  const float* taps = taps_t.data_ptr<float>();
+  const float* b = bias_t.data_ptr<float>();
+  float* dst = out.data_ptr<float>();
+  at::parallel_for(0, n * ph, 1, [&](int64_t begin, int64_t end) {
+    float acc[m], best[m];
+    for (int64_t job = begin; job < end; ++job) {
+      const int64_t sample = job / ph, pr = job % ph;
+      const float* img = src + sample * h * w;
+      float* row = dst + job * pw * m;
+      for (int64_t pc = 0; pc < pw; ++pc) {
+        std::fill(best, best + m, -std::numeric_limits<float>::infinity());
+        for (int64_t dr = 0; dr < kPools[0][0]; ++dr) {
+          for (int64_t dc = 0; dc < kPools[0][1]; ++dc) {
+            first_conv_at(img, h, w, kPools[0][0] * pr + dr, kPools[0][1] * pc + dc, taps, b, acc);
+            for (int64_t k = 0; k < m; ++k) best[k] = std::max(best[k], acc[k]);
+          }
+        }
+        std::copy(best, best + m, row + pc * m);
+      }
+    }
+  });
+  return out.permute({0, 3, 1, 2});
+}
+
+// Per input and map, the sum and the sum of squares (double) of conv(x) over all H x W positions:
+// [N, 32] each.
+std::pair<torch::Tensor, torch::Tensor> first_conv_sums(const torch::Tensor& x, const torch::Tensor& weight,
+                                                         const torch::Tensor& bias) {
+  constexpr int64_t m = CompactCnnImpl::kMaps;
+  const auto in = x.contiguous();
+  const int64_t n = in.size(0), h = in.size(2), w = in.size(3);
+  auto sums = torch::zeros({n, h, m}, torch::kDouble);
+  auto squares = torch::zeros({n, h, m}, torch::kDouble);
+  const auto taps_t = weight.reshape({m, 9}).t().contiguous();
+  const auto bias_t = bias.contiguous();
+  const float* src = in.data_ptr<float>();
+  const float* taps = taps_t.data_ptr<float>();
+  const float* b = bias_t.data_ptr<float>();
+  double* s = sums.data_ptr<double>();
+  double* q = squares.data_ptr<double>();
+  at::parallel_for(0, n * h, 1, [&](int64_t begin, int64_t end) {
+    float acc[m];
+    for (int64_t job = begin; job < end; ++job) {
+      const float* img = src + (job / h) * h * w;
+      double* sj = s + job * m;
+      double* qj = q + job * m;
+      for (int64_t c = 0; c < w; ++c) {
+        first_conv_at(img, h, w, job % h, c, taps, b, acc);
+        for (int64_t k = 0; k < m; ++k) {
+          const double v = acc[k];
+          sj[k] += v;
+          qj[k] += v * v;
+        }
+      }
+    }
+  });
+  return {sums.sum(1), squares.sum(1)};
+}
+
+// Whether the first block can run on the CPU kernels above.
+bool cpu_float(const torch::Tensor& x, const torch::Tensor& weight) {
+  return x.device().is_cpu() && weight.device().is_cpu() && x.scalar_type() == torch::kFloat &&
+         weight.scalar_type() == torch::kFloat;
 }
 
 }  // namespace
@@ -176,8 +285,9 @@ torch::Tensor CompactCnnImpl::block(int k, const torch::Tensor& x) const {
   const auto scale = bn->weight * torch::rsqrt(bn->running_var + kBatchNormEpsilon);
   const auto weight = (conv_[k]->weight * scale.view({-1, 1, 1, 1})).contiguous(torch::MemoryFormat::ChannelsLast);
   const auto bias = (conv_[k]->bias - bn->running_mean) * scale + bn->bias;
-  const auto y = torch::conv2d(x, weight, bias, /*stride=*/1, /*padding=*/1);
   // ELU is increasing, so it commutes with max-pooling: applying it after the pool touches 8-16x fewer values.
+  if (k == 0 && cpu_float(x, weight)) return torch::elu(first_conv_pooled(x, weight, bias));
+  const auto y = torch::conv2d(x, weight, bias, /*stride=*/1, /*padding=*/1);
   return torch::elu(torch::max_pool2d(y, kPools[k], kPools[k]));
 }
 
@@ -188,7 +298,7 @@ torch::Tensor CompactCnnImpl::pooled_averages(const torch::Tensor& melgrams) {
   for (int64_t start = 0; start < n; start += kChunk) {
     // Channels-last: faster convolutions with oneDNN (as in the cnn model).
     auto x = melgrams.narrow(0, start, std::min(kChunk, n - start))
-                 .to(device, torch::kFloat)
+                 .to(device, conv_[0]->weight.scalar_type())
                  .contiguous(torch::MemoryFormat::ChannelsLast);
     std::vector<torch::Tensor> averages;
     for (int k = 0; k < kBlocks; ++k) {
@@ -197,7 +307,7 @@ torch::Tensor CompactCnnImpl::pooled_averages(const torch::Tensor& melgrams) {
     }
     rows.push_back(torch::cat(averages, 1));
   }
-  if (rows.empty()) return torch::empty({0, kFeatures}, torch::TensorOptions().device(device));
+  if (rows.empty()) return torch::empty({0, kFeatures}, conv_[0]->weight.options());
   return torch::cat(rows, 0);
 }
 
@@ -223,6 +333,7 @@ void CompactCnnImpl::fit_batchnorm_statistics(const torch::Tensor& melgrams, int
   if (batch_size < 1) throw Error("compact_cnn fit_batchnorm_statistics: batch_size must be >= 1");
   torch::NoGradGuard no_grad;
   const auto device = conv_[0]->weight.device();
+  const auto dtype = conv_[0]->weight.scalar_type();
   const int64_t n = melgrams.size(0);
   for (auto& bn : bn_) bn->num_batches_tracked.zero_();  // until every block is fitted
 
@@ -237,13 +348,18 @@ void CompactCnnImpl::fit_batchnorm_statistics(const torch::Tensor& melgrams, int
     Moments moments;
     for (int64_t start = 0; start < n; start += batch_size) {
       const int64_t count = std::min<int64_t>(batch_size, n - start);
-      auto x = cache.narrow(0, start, count).to(device, torch::kFloat).contiguous(torch::MemoryFormat::ChannelsLast);
+      auto x = cache.narrow(0, start, count).to(device, dtype).contiguous(torch::MemoryFormat::ChannelsLast);
       for (int j = cached; j < k; ++j) x = block(j, x);
       if (keep) {
-        if (!next_cache.defined()) next_cache = torch::empty({n, x.size(1), x.size(2), x.size(3)});
+        if (!next_cache.defined()) next_cache = torch::empty({n, x.size(1), x.size(2), x.size(3)}, dtype);
         next_cache.narrow(0, start, count).copy_(x);
       }
-      moments.add(conv_[k]->forward(x));
+      if (k == 0 && cpu_float(x, conv_[0]->weight)) {
+        const auto [sums, squares] = first_conv_sums(x, conv_[0]->weight, conv_[0]->bias);
+        moments.add_sums(sums, squares, x.size(2) * x.size(3));
+      } else {
+        moments.add(conv_[k]->forward(x));
+      }
     }
     bn_[k]->running_mean.copy_(moments.mean());
     bn_[k]->running_var.copy_(moments.variance());

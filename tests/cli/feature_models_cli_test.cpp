@@ -95,6 +95,11 @@ TEST_F(FeatureModelsCli, StatsTrainsEvaluatesAndPredicts) {
   EXPECT_EQ(info.value("kind", ""), "stats") << info.dump();
   // The composed genres differ in tempo, timbre and harmony: the statistics separate them well.
   EXPECT_GT(info["accuracy"]["train"]["segment"].get<double>(), 0.9) << info.dump();
+  // A model without tag outputs refuses --tags clearly.
+  const auto refused = run("predict --model " + (run_dir / "model.jaams").string() + " --tags " +
+                               (dir_->path() / "audio/metal/metal.00000.wav").string(),
+                           2);
+  EXPECT_NE(refused.find("no tag outputs"), std::string::npos) << refused;
 }
 
 TEST_F(FeatureModelsCli, TransferWithStatsTrainsEvaluatesPredictsAndTags) {
@@ -105,11 +110,6 @@ TEST_F(FeatureModelsCli, TransferWithStatsTrainsEvaluatesPredictsAndTags) {
   const auto csv = run("predict --model " + (run_dir / "model.jaams").string() + " --tags " + d + "/audio/metal/metal.00000.wav");
   EXPECT_NE(csv.find(",tags"), std::string::npos) << csv;
   EXPECT_EQ(std::count(csv.begin(), csv.end(), ';'), 4) << csv;  // the 5 strongest tags
-  // Models without tag outputs refuse --tags clearly.
-  const auto refused = run("predict --model " + (dir_->path() / "runs/stats/model.jaams").string() + " --tags " + d +
-                               "/audio/metal/metal.00000.wav",
-                           2);
-  EXPECT_NE(refused.find("no tag outputs"), std::string::npos) << refused;
 }
 
 TEST_F(FeatureModelsCli, TransferAloneTrains) { train_eval_predict("transfer.yaml", "transfer"); }

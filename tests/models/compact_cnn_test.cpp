@@ -416,6 +416,27 @@ TEST(CompactCnnStatistics, EachInputIsScoredAlone) {
   EXPECT_FALSE(batch.requires_grad());
 }
 
+TEST(CompactCnnStatistics, CpuKernelsMatchTheGenericPath) {
+  // Block 1 runs on hand-written CPU kernels for float; in double (as on other devices) it is
+  // LibTorch's conv2d and max_pool2d, which must give the same numbers.
+  auto model = shipped();
+  const auto x = synthetic_melgrams(3, 1283, 5);  // a length the pools do not divide
+  model->fit_batchnorm_statistics(x, 2);
+  const auto mean = model->batchnorm_mean();
+  const auto var = model->batchnorm_var();
+  const auto features = model->features(x);
+  const auto tags = model->tags(x);
+  model->to(torch::kDouble);
+  EXPECT_LT(((model->batchnorm_mean() - mean).abs() / var.sqrt()).max().item<double>(), 1e-5);
+  EXPECT_LT(max_relative_difference(model->batchnorm_var(), var), 1e-5);
+  EXPECT_TRUE(torch::allclose(model->features(x).to(torch::kFloat), features, 1e-4, 1e-5));
+  model->fit_batchnorm_statistics(x, 3);
+  EXPECT_LT(((model->batchnorm_mean() - mean).abs() / var.sqrt()).max().item<double>(), 1e-5);
+  EXPECT_LT(max_relative_difference(model->batchnorm_var(), var), 1e-5);
+  EXPECT_TRUE(torch::allclose(model->features(x).to(torch::kFloat), features, 1e-4, 1e-5));
+  EXPECT_TRUE(torch::allclose(model->tags(x).to(torch::kFloat), tags, 1e-4, 1e-6));
+}
+
 TEST(CompactCnnStatistics, AreBuffersThatTravelWithTheModel) {
   auto model = shipped();
   const auto x = synthetic_melgrams(2);
@@ -456,23 +477,3 @@ TEST(CompactCnnInput, OtherLengthsAndBadShapes) {
 
 }  // namespace
 }  // namespace jaams::models
-namespace jaams::models {
-TEST(CompactCnnTiming, DISABLED_Features) {
-  torch::set_num_threads(2);
-  auto model = CompactCnn();
-  model->load_weights(JAAMS_SOURCE_DIR "/models/compact_cnn/compact_cnn.pt");
-  auto x = torch::rand({8, 1, 96, 1360}) * -80;
-  model->set_batchnorm_statistics(torch::zeros({5, 32}), torch::full({5, 32}, 100.0));
-  model->features(x);
-  for (int r = 0; r < 3; ++r) {
-    auto t0 = std::chrono::steady_clock::now();
-    model->features(x);
-    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    std::cout << "features 8 x 29 s: " << ms << " ms, " << ms / 8 << " ms per input\n";
-  }
-  auto t0 = std::chrono::steady_clock::now();
-  model->fit_batchnorm_statistics(x, 8);
-  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  std::cout << "fit 8 x 29 s: " << ms / 8 << " ms per input\n";
-}
-}
