@@ -33,11 +33,13 @@ pipeline::PipelineConfig tiny_pipeline() {
 
 void write_package(const fs::path& path, const PackageRecipe& r) {
   models::ModelSpec spec;
-  spec.name = "cnn";
+  spec.name = r.model;
   spec.num_classes = static_cast<int>(r.classes.size());
   spec.height = r.height;
   spec.width = r.width;
-  spec.params = {{"conv1", 4}, {"conv2", 6}, {"kernel", 3}, {"fc", 16}};
+  spec.params = r.model == "ann"       ? nlohmann::json{{"hidden", 16}}
+                : r.model == "alexcnn" ? nlohmann::json{{"conv", 8}, {"fc", 16}, {"random_backbone", true}}
+                                       : nlohmann::json{{"conv1", 4}, {"conv2", 6}, {"kernel", 3}, {"fc", 16}};
   torch::manual_seed(r.seed);
   auto model = models::make_model(spec);
   // Random weights give nearly uniform outputs; larger ones make the classes disagree clearly.

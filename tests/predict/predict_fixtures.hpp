@@ -22,6 +22,7 @@ struct PackageRecipe {
   std::vector<std::string> classes = tiny_classes();
   pipeline::PipelineConfig pipeline = tiny_pipeline();
   std::string kind = "mel";
+  std::string model = "cnn";  // cnn, ann or alexcnn (random backbone), small sizes
   std::uint64_t seed = 7;
   int height = 32;  // of the model; normally equal to the pipeline's image size
   int width = 48;
@@ -30,7 +31,7 @@ struct PackageRecipe {
   std::vector<std::string> remove_meta;  // keys taken out of the metadata
 };
 
-// Builds a randomly initialised `cnn` (torch seeded with recipe.seed) and saves it as a package
+// Builds a randomly initialised `recipe.model` (torch seeded with recipe.seed) and saves it as a package
 // with the metadata jaams train writes.
 void write_package(const std::filesystem::path& path, const PackageRecipe& recipe = {});
 

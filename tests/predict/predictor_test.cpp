@@ -162,6 +162,26 @@ TEST_F(PredictorRun, ResultsDoNotDependOnBatchingOrThreads) {
   }
 }
 
+TEST_F(PredictorRun, EveryImageModelScoresAFileAloneAsInsideABatch) {
+  // ann and alexcnn besides the cnn above (alexcnn needs images of at least 95 x 95).
+  for (const std::string model : {"ann", "alexcnn"}) {
+    SCOPED_TRACE(model);
+    PackageRecipe recipe;
+    recipe.model = model;
+    recipe.height = recipe.pipeline.image.height = 96;
+    recipe.width = recipe.pipeline.image.width = 144;
+    fixtures::write_package(dir_ / "m.jaams", recipe);
+    PredictOptions one = cpu_options();
+    one.batch_size = 1;
+    PredictOptions many = cpu_options();
+    many.batch_size = 5;
+    const auto alone = run_all(one, {files_[2]});
+    const auto batch = run_all(many, files_);
+    ASSERT_TRUE(alone[0].ok() && batch[2].ok());
+    for (std::size_t c = 0; c < 3; ++c) EXPECT_NEAR(alone[0].probabilities[c], batch[2].probabilities[c], 1e-5);
+  }
+}
+
 TEST_F(PredictorRun, TrackProbabilitiesArePooledSegmentProbabilities) {
   for (const auto pooling : {eval::Pooling::mean, eval::Pooling::vote, eval::Pooling::max}) {
     PredictOptions o = cpu_options();
