@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A CI-sized run of the report's three models on real music: preprocess the gtzan-mini clips
 # (7 per genre, 15-20 s), train ann, cnn and alexcnn on mel images for a few epochs with the
-# leak-free track split, evaluate, and print the accuracy table of `jaams report`.
+# leak-free track split, then the stats baseline and the compact_cnn transfer model with stats,
+# evaluate, and print the accuracy table of `jaams report`.
 #
 #   scripts/gtzan_mini_check.sh JAAMS_BINARY GTZAN_MINI_DIR WORK_DIR
 #
@@ -24,6 +25,11 @@ for model in ann cnn alexcnn; do
   if [[ $model == alexcnn ]]; then extra=(--set model.random_backbone=true --set model.backbone_weights=); fi
   "$jaams" --quiet train --config "configs/${model}_mel.yaml" --data "$work/images" --output "$work/runs/${model}_mel" \
     "${hop[@]}" --set training.epochs="$epochs" --set training.patience=0 --set training.batch_size=16 "${extra[@]}"
+done
+# The models for real music, trained from the audio (their features are cached in $work/features).
+for model in stats transfer_stats; do
+  "$jaams" --quiet train --config "configs/$model.yaml" --data "$clips" --output "$work/runs/$model" \
+    --set data.cache="$work/features"
 done
 "$jaams" eval --model "$work/runs/cnn_mel/model.jaams" --run "$work/runs/cnn_mel" --split test --output "$work/eval-cnn"
 "$jaams" report "$work"/runs/* --output "$work/report" --title "gtzan-mini check (63 real GTZAN clips, CI-sized)"

@@ -24,7 +24,8 @@ struct RegisterCommand {
 // Exit statuses shared by every subcommand.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitSomeFailed = 1;  // the run finished, but some inputs failed
-inline constexpr int kExitUsage = 2;       // bad arguments, config or model: nothing was done
+inline constexpr int kExitUsage = 2;       // bad arguments, config, model or output: nothing was done
+inline constexpr int kExitRuntime = 3;     // the run failed on the way (I/O error, disk full, internal error)
 
 // The status main() returns once the chosen subcommand's callback has run.
 int exit_status();

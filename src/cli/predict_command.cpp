@@ -125,8 +125,8 @@ void setup_predict(CLI::App& app) {
   cmd->add_option("-o,--output", opts->output, "Write rows to FILE instead of standard output");
   cmd->add_option("--format", opts->format, "csv or jsonl (default: jsonl for a .jsonl --output, else csv)")
       ->check(CLI::IsMember({"csv", "jsonl"}));
-  cmd->add_option("-k,--top-k", opts->top_k, "Ranked genres per row")
-      ->check(CLI::PositiveNumber)
+  cmd->add_option("-k,--top-k", opts->top_k, "Ranked genres per row (1 to 1000; more than the classes means all)")
+      ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   cmd->add_option("--pooling", opts->pooling, "Segment probabilities -> track: mean, vote or max")
       ->check(CLI::IsMember({"mean", "vote", "max"}))
@@ -134,6 +134,7 @@ void setup_predict(CLI::App& app) {
   cmd->add_flag("--segments", opts->segments,
                 "Also write one row per segment; adds the columns row, segment, start_seconds and p_<class>");
   cmd->add_option("--max-segments", opts->max_segments, "Score at most N segments per file (0: all)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1000000000}))
       ->capture_default_str();
   add_inference_options(cmd, opts->threads, opts->batch_size, opts->device);
   cmd->add_flag("--resume", opts->resume, "Continue an interrupted run: skip the files already in --output");

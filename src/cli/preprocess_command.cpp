@@ -7,6 +7,7 @@
 #include "command_registry.hpp"
 #include "jaams/config/experiment_config.hpp"
 #include "jaams/data/preprocess.hpp"
+#include "jaams/util/atomic_file.hpp"
 #include "jaams/util/error.hpp"
 
 namespace jaams::cli {
@@ -31,6 +32,7 @@ void run_preprocess_command(const PreprocessCliOptions& cli) {
   o.input = cli.input.empty() ? cfg.data.root : std::filesystem::path(cli.input);
   if (o.input.empty()) throw Error("preprocess: no input folder: give --input DIR or data.root in the config");
   o.output = cli.output;
+  require_writable_folder(o.output, "--output '" + o.output.string() + "'");
   o.genres = cfg.data.genres;
   o.kinds = cli.kinds.empty() ? cfg.preprocess_kinds : features::parse_feature_kinds(cli.kinds);
   o.pipeline = cfg.pipeline;
@@ -69,7 +71,8 @@ void setup_preprocess(CLI::App& app) {
   cmd->add_flag("--fail-fast", opts->fail_fast, "Stop at the first file that fails");
   cmd->footer(
       "Re-running on the same output skips finished tracks and completes interrupted ones.\n"
-      "Exit status: 0 all files done, 1 some files failed (see failures.csv), 2 bad arguments or config.");
+      "Exit status: 0 all files done, 1 some files failed (see failures.csv), 2 bad arguments, config or\n"
+      "output folder, 3 a failure on the way (e.g. disk full).");
   cmd->callback([opts] { run_preprocess_command(*opts); });
 }
 

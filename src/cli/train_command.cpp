@@ -7,6 +7,7 @@
 #include "command_registry.hpp"
 #include "jaams/config/experiment_config.hpp"
 #include "jaams/train/trainer.hpp"
+#include "jaams/util/atomic_file.hpp"
 #include "jaams/util/error.hpp"
 
 namespace jaams::cli {
@@ -30,6 +31,7 @@ void run_train_command(const TrainCliOptions& cli) {
   auto cfg = config::load_experiment_config(cli.config, overrides);
   if (!cli.output.empty()) cfg.output = cli.output;
   if (cfg.output.empty()) throw Error("train: no run folder: give --output DIR or `output:` in the config");
+  require_writable_folder(cfg.output, "--output '" + cfg.output.string() + "'");
 
   train::TrainOptions options;
   options.resume = cli.resume;

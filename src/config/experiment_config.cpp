@@ -133,6 +133,12 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
       .read("test", c.data.test_root)
       .read("cache", c.data.cache);
   data.reject_unknown_keys();
+  for (std::size_t i = 0; i < c.data.genres.size(); ++i) {
+    if (c.data.genres[i].empty()) data.fail("genres", "a genre name is empty");
+    for (std::size_t j = 0; j < i; ++j) {
+      if (c.data.genres[j] == c.data.genres[i]) data.fail("genres", "genre '" + c.data.genres[i] + "' is listed twice");
+    }
+  }
   const double sum = c.data.train_fraction + c.data.val_fraction + c.data.test_fraction;
   if (c.data.train_fraction <= 0 || c.data.val_fraction < 0 || c.data.test_fraction < 0 || std::abs(sum - 1.0) > 1e-6) {
     data.fail("train_fraction", "train/val/test fractions must be non-negative, train > 0, and sum to 1");

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <torch/torch.h>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -126,6 +128,13 @@ ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& r
     d.test = data::load_input_set(dir, d.layout, parts[2], d.classes);
   }
   if (d.train.size() == 0) throw Error("no training images: check data.root, data.genres and the split");
+  // A class without training data would still get an output and make every metric meaningless.
+  const auto per_class = torch::bincount(d.train.labels, {}, static_cast<int64_t>(d.classes.size()));
+  for (std::size_t k = 0; k < d.classes.size(); ++k) {
+    if (per_class[static_cast<int64_t>(k)].item<int64_t>() == 0) {
+      throw Error("data.genres: genre '" + d.classes[k] + "' has no training data (check data.root and the split)");
+    }
+  }
   data::write_splits(run_dir / "splits.csv", assignment);
   d.description = std::to_string(d.train.size()) + "/" + std::to_string(d.val.size()) + "/" + std::to_string(d.test.size()) +
                   " train/val/test " + data::kinds_label(d.layout) +

@@ -6,6 +6,29 @@
 
 namespace jaams {
 
+namespace {
+
+// yaml-cpp keeps every entry of a mapping that names a key twice and answers look-ups with the
+// first, so `epochs: 1` then `epochs: 2` would silently train 1 epoch: refuse it instead.
+void reject_duplicate_keys(const YAML::Node& node, const std::filesystem::path& path, const std::string& where) {
+  if (node.IsMap()) {
+    std::set<std::string> seen;
+    for (const auto& kv : node) {
+      const std::string key = kv.first.Scalar();
+      const std::string dotted = where.empty() ? key : where + "." + key;
+      if (!seen.insert(key).second) {
+        throw Error(path.string() + ": line " + std::to_string(kv.first.Mark().line + 1) + ": key '" + dotted +
+                    "' is given twice");
+      }
+      reject_duplicate_keys(kv.second, path, dotted);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) reject_duplicate_keys(item, path, where);
+  }
+}
+
+}  // namespace
+
 YAML::Node load_yaml_file(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw Error(path.string() + ": config file not found");
@@ -13,6 +36,7 @@ YAML::Node load_yaml_file(const std::filesystem::path& path) {
     YAML::Node node = YAML::LoadFile(path.string());
     if (node.IsNull()) return YAML::Node(YAML::NodeType::Map);
     if (!node.IsMap()) throw Error(path.string() + ": a config must be a mapping of sections (key: value)");
+    reject_duplicate_keys(node, path, "");
     return node;
   } catch (const YAML::Exception& e) {
     throw Error(path.string() + ": not valid YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);

@@ -96,3 +96,36 @@ TEST(ExperimentConfig, MissingOrBrokenFileNamesTheFile) {
 
 }  // namespace
 }  // namespace jaams::config
+
+namespace jaams::config {
+namespace {
+
+TEST(ExperimentConfigInputs, AKeyGivenTwiceIsAnErrorNamingItAndItsLine) {
+  test::TempDir dir;
+  auto message = error_of(write_config(dir, "training:\n  epochs: 1\n  epochs: 2\n"));
+  EXPECT_NE(message.find("'training.epochs' is given twice"), std::string::npos) << message;
+  EXPECT_NE(message.find("line 3"), std::string::npos) << message;
+  message = error_of(write_config(dir, "training:\n  epochs: 1\ndata:\n  split: track\ntraining:\n  seed: 3\n"));
+  EXPECT_NE(message.find("'training' is given twice"), std::string::npos) << message;
+}
+
+TEST(ExperimentConfigInputs, AGenreListedTwiceIsAnError) {
+  test::TempDir dir;
+  const auto message = error_of(write_config(dir, "data:\n  genres: [blues, blues, rock]\n"));
+  EXPECT_NE(message.find("data.genres"), std::string::npos) << message;
+  EXPECT_NE(message.find("'blues' is listed twice"), std::string::npos) << message;
+}
+
+TEST(ExperimentConfigInputs, FeatureInputAndKFoldKeysAreChecked) {
+  test::TempDir dir;
+  EXPECT_EQ(load_experiment_config("", {"features.input=matrix"}).input, "matrix");
+  EXPECT_NE(error_of("", {"features.input=pixels"}).find("features.input"), std::string::npos);
+  EXPECT_NE(error_of("", {"features.kind=stats"}).find("features.input: matrix"), std::string::npos);
+  EXPECT_NE(error_of("", {"data.folds=1"}).find("data.folds"), std::string::npos);
+  EXPECT_NE(error_of("", {"data.folds=3", "data.fold=4"}).find("data.fold"), std::string::npos);
+  // The shipped split lists are found at run time (no path baked in at build time).
+  EXPECT_TRUE(std::filesystem::exists(load_experiment_config("").data.filtered_lists / "gtzan_filtered_train.txt"));
+}
+
+}  // namespace
+}  // namespace jaams::config

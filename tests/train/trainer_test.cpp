@@ -190,3 +190,33 @@ TEST(Trainer, PreprocessedFolderWithOtherSettingsIsRefused) {
 
 }  // namespace
 }  // namespace jaams::train
+
+namespace jaams::train {
+namespace {
+
+TEST(TrainerInputs, AGenreWithoutTrainingDataIsRefusedByName) {
+  test::TempDir dir;
+  const auto data = make_dataset(dir / "data", 4, 1);
+  const auto message = test::error_of(
+      [&] { run_training(config_for(data, "cnn", {"data.genres=[blues, classical, jazz]", "training.epochs=1"}), dir / "run"); });
+  EXPECT_NE(message.find("'jazz' has no training data"), std::string::npos) << message;
+}
+
+TEST(TrainerInputs, KFoldRunsTestEveryTrackOnceAndKeepTheLastEpoch) {
+  test::TempDir dir;
+  const auto data = make_dataset(dir / "data", 6, 1);
+  std::size_t tested = 0;
+  for (int fold = 1; fold <= 3; ++fold) {
+    const auto summary = run_training(
+        config_for(data, "cnn", {"data.split=kfold", "data.folds=3", "data.fold=" + std::to_string(fold), "training.epochs=2"}),
+        dir / ("run" + std::to_string(fold)));
+    ASSERT_TRUE(summary.finished);
+    EXPECT_EQ(summary.info.best_epoch, 2) << "no validation set: the last epoch is the model";
+    const auto test_metrics = eval::read_split_metrics(dir / ("run" + std::to_string(fold)), "test");
+    tested += test_metrics.tracks;
+  }
+  EXPECT_EQ(tested, 18u);
+}
+
+}  // namespace
+}  // namespace jaams::train

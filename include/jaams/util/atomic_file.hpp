@@ -7,16 +7,23 @@
 #include <filesystem>
 #include <functional>
 #include <ostream>
+#include <string>
 #include <string_view>
 
 namespace jaams {
 
 // Calls `write` with a stream on a temporary file, then renames it to `path`. Parent folders
-// are created. Throws jaams::Error naming `path` on any failure; the temporary file is removed.
+// are created. Throws jaams::RuntimeFailure naming `path` and the system's reason on any failure;
+// the temporary file is removed. Temporary names stay within 255 bytes, however long `path`'s is.
 void write_file_atomic(const std::filesystem::path& path,
                        const std::function<void(std::ostream&)>& write);
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+
+// Creates `dir` (and its parents) when needed and checks that files can be created in it; throws
+// jaams::Error naming `what` (e.g. "--output 'runs/x'") and the reason otherwise: a folder that
+// cannot be used is a bad argument, found before any work is done.
+void require_writable_folder(const std::filesystem::path& dir, const std::string& what);
 
 // True for the temporary names write_file_atomic uses, so directory scans can skip them.
 bool is_atomic_temp_name(const std::filesystem::path& path);
