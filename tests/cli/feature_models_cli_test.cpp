@@ -15,12 +15,7 @@ namespace jaams {
 namespace {
 namespace fs = std::filesystem;
 
-std::string run(const std::string& args, int expected_status = 0) {
-  std::string out;
-  const int status = test::run_command(test::jaams_binary() + " " + args, &out);
-  EXPECT_EQ(status, expected_status) << args << "\n" << out;
-  return out;
-}
+using test::run_jaams;
 
 // path -> pooled probabilities, from JSON lines written with --segments (per-class probabilities).
 std::map<std::string, std::vector<double>> track_probabilities(const fs::path& jsonl) {
@@ -42,7 +37,7 @@ class FeatureModelsCli : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new test::TempDir();
     // 9 genres x 3 clips of 20 s: two 10-s segments each with hop 10 s.
-    run("synth --out " + (dir_->path() / "audio").string() + " --per-genre 3 --seconds 20 --seed 5");
+    run_jaams("synth --out " + (dir_->path() / "audio").string() + " --per-genre 3 --seconds 20 --seed 5");
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -54,18 +49,18 @@ class FeatureModelsCli : public ::testing::Test {
   static fs::path train_eval_predict(const std::string& config, const std::string& name, const std::string& extra = "") {
     const std::string d = dir_->path().string();
     const std::string run_dir = d + "/runs/" + name;
-    const auto train = run("--quiet train --config " JAAMS_SOURCE_DIR "/configs/" + config + " --data " + d +
+    const auto train = run_jaams("--quiet train --config " JAAMS_SOURCE_DIR "/configs/" + config + " --data " + d +
                            "/audio --output " + run_dir + " --set audio.hop_seconds=10 --set training.epochs=15 " + extra);
     EXPECT_NE(train.find("segment accuracy train"), std::string::npos) << train;
     EXPECT_TRUE(fs::exists(run_dir + "/model.jaams"));
-    const auto eval = run("eval --run " + run_dir + " --split test --output " + run_dir + "/eval-cli");
+    const auto eval = run_jaams("eval --run " + run_dir + " --split test --output " + run_dir + "/eval-cli");
     EXPECT_NE(eval.find("Segment accuracy"), std::string::npos) << eval;
 
     const std::string model = run_dir + "/model.jaams";
-    run("predict --model " + model + " --segments --batch-size 8 -o " + run_dir + "/batch.jsonl " + d + "/audio/blues " + d +
+    run_jaams("predict --model " + model + " --segments --batch-size 8 -o " + run_dir + "/batch.jsonl " + d + "/audio/blues " + d +
         "/audio/metal");
     const std::string alone_file = d + "/audio/blues/blues.00001.wav";
-    run("predict --model " + model + " --segments --batch-size 1 -o " + run_dir + "/alone.jsonl " + alone_file);
+    run_jaams("predict --model " + model + " --segments --batch-size 1 -o " + run_dir + "/alone.jsonl " + alone_file);
     const auto batch = track_probabilities(run_dir + "/batch.jsonl");
     const auto alone = track_probabilities(run_dir + "/alone.jsonl");
     EXPECT_EQ(batch.size(), 6u);
@@ -96,7 +91,7 @@ TEST_F(FeatureModelsCli, StatsTrainsEvaluatesAndPredicts) {
   // The composed genres differ in tempo, timbre and harmony: the statistics separate them well.
   EXPECT_GT(info["accuracy"]["train"]["segment"].get<double>(), 0.9) << info.dump();
   // A model without tag outputs refuses --tags clearly.
-  const auto refused = run("predict --model " + (run_dir / "model.jaams").string() + " --tags " +
+  const auto refused = run_jaams("predict --model " + (run_dir / "model.jaams").string() + " --tags " +
                                (dir_->path() / "audio/metal/metal.00000.wav").string(),
                            2);
   EXPECT_NE(refused.find("no tag outputs"), std::string::npos) << refused;
@@ -107,7 +102,7 @@ TEST_F(FeatureModelsCli, TransferWithStatsTrainsEvaluatesPredictsAndTags) {
   const auto info = nlohmann::json::parse(test::slurp(run_dir / "run.json"));
   EXPECT_EQ(info.value("kind", ""), "compact_mel+stats") << info.dump();
   const std::string d = dir_->path().string();
-  const auto csv = run("predict --model " + (run_dir / "model.jaams").string() + " --tags " + d + "/audio/metal/metal.00000.wav");
+  const auto csv = run_jaams("predict --model " + (run_dir / "model.jaams").string() + " --tags " + d + "/audio/metal/metal.00000.wav");
   EXPECT_NE(csv.find(",tags"), std::string::npos) << csv;
   EXPECT_EQ(std::count(csv.begin(), csv.end(), ';'), 4) << csv;  // the 5 strongest tags
 }

@@ -13,26 +13,21 @@ namespace jaams {
 namespace {
 namespace fs = std::filesystem;
 
-std::string run(const std::string& args, int expected_status) {
-  std::string out;
-  const int status = test::run_command(test::jaams_binary() + " " + args, &out);
-  EXPECT_EQ(status, expected_status) << args << "\n" << out;
-  return out;
-}
+using test::run_jaams;
 
 TEST(HostileInputs, AnOutputThatCannotBeWrittenIsABadArgument) {
   test::TempDir dir;
   const std::string d = dir.path().string();
   std::ofstream(dir / "a_file") << "x";
-  run("synth --out " + d + "/audio --per-genre 1 --seconds 11 --seed 1 --genres blues,rock", 0);
-  auto out = run("preprocess --input " + d + "/audio --output " + d + "/a_file", 2);
+  run_jaams("synth --out " + d + "/audio --per-genre 1 --seconds 11 --seed 1 --genres blues,rock", 0);
+  auto out = run_jaams("preprocess --input " + d + "/audio --output " + d + "/a_file", 2);
   EXPECT_NE(out.find("is not a folder"), std::string::npos) << out;
-  out = run("train --config " JAAMS_SOURCE_DIR "/configs/stats.yaml --data " + d + "/audio --output " + d + "/a_file/run", 2);
+  out = run_jaams("train --config " JAAMS_SOURCE_DIR "/configs/stats.yaml --data " + d + "/audio --output " + d + "/a_file/run", 2);
   EXPECT_NE(out.find("--output"), std::string::npos) << out;
   if (::geteuid() != 0) {  // root writes anywhere: the read-only case means nothing then
     fs::create_directories(dir / "ro");
     ::chmod((dir / "ro").c_str(), 0555);
-    out = run("preprocess --input " + d + "/audio --output " + d + "/ro/out", 2);
+    out = run_jaams("preprocess --input " + d + "/audio --output " + d + "/ro/out", 2);
     EXPECT_NE(out.find("cannot"), std::string::npos) << out;
     ::chmod((dir / "ro").c_str(), 0755);
   }
@@ -41,22 +36,22 @@ TEST(HostileInputs, AnOutputThatCannotBeWrittenIsABadArgument) {
 TEST(HostileInputs, AVeryLongFileNameIsPreprocessed) {
   test::TempDir dir;
   const std::string d = dir.path().string();
-  run("synth --out " + d + "/audio --per-genre 1 --seconds 11 --seed 2 --genres blues", 0);
+  run_jaams("synth --out " + d + "/audio --per-genre 1 --seconds 11 --seed 2 --genres blues", 0);
   // 250 bytes: the longest names file systems allow are 255, so a temporary "name.tmp-..." beside
   // it must be shortened.
   const std::string long_name = std::string(246, 'x') + ".wav";
   fs::rename(dir / "audio/blues/blues.00000.wav", dir / "audio/blues" / long_name);
-  const auto out = run("preprocess --input " + d + "/audio --output " + d + "/images --kinds mel", 0);
+  const auto out = run_jaams("preprocess --input " + d + "/audio --output " + d + "/images --kinds mel", 0);
   EXPECT_NE(out.find("1 files (1 done now"), std::string::npos) << out;
   EXPECT_TRUE(fs::exists(dir / "images/tracks/blues" / (std::string(246, 'x') + ".json")));
 }
 
 TEST(HostileInputs, OutOfRangeOptionsGiveShortMessages) {
   test::TempDir dir;
-  const auto out = run("predict --model " + (dir / "m.jaams").string() + " --top-k 0 " + dir.path().string(), 2);
+  const auto out = run_jaams("predict --model " + (dir / "m.jaams").string() + " --top-k 0 " + dir.path().string(), 2);
   EXPECT_NE(out.find("top-k"), std::string::npos) << out;
   EXPECT_LT(out.size(), 400u) << out;  // no 300-digit range
-  run("predict --model " + (dir / "m.jaams").string() + " --max-segments -1 " + dir.path().string(), 2);
+  run_jaams("predict --model " + (dir / "m.jaams").string() + " --max-segments -1 " + dir.path().string(), 2);
 }
 
 }  // namespace

@@ -7,12 +7,12 @@
 #include <cmath>
 #include <vector>
 
-#include "../../src/features/chroma_filterbank.hpp"
-#include "../../src/features/lanes.hpp"
-#include "../../src/features/mel_filterbank.hpp"
-#include "../../src/features/mfcc.hpp"
-#include "../../src/features/stft.hpp"
-#include "../../src/features/stft_f64.hpp"
+#include "features/chroma_filterbank.hpp"
+#include "features/lanes.hpp"
+#include "features/mel_filterbank.hpp"
+#include "features/mfcc.hpp"
+#include "features/stft.hpp"
+#include "features/stft_f64.hpp"
 #include "librosa_fixtures.hpp"
 #include "npy.hpp"
 

@@ -1,6 +1,6 @@
 // StftF64 and its FFT against a direct float64 DFT, for power-of-two sizes and the others
 // (Bluestein).
-#include "../../src/features/stft_f64.hpp"
+#include "features/stft_f64.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <random>
 #include <vector>
 
-#include "../../src/features/lanes.hpp"
+#include "features/lanes.hpp"
 #include "jaams/features/summary_features.hpp"
 #include "test_support.hpp"
 

@@ -79,4 +79,11 @@ int run_command(const std::string& command, std::string* output) {
 
 std::string jaams_binary() { return JAAMS_BINARY; }
 
+std::string run_jaams(const std::string& args, int expected_status) {
+  std::string out;
+  const int status = run_command(jaams_binary() + " " + args, &out);
+  EXPECT_EQ(status, expected_status) << args << "\n" << out;
+  return out;
+}
+
 }  // namespace jaams::test

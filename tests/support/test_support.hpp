@@ -45,6 +45,9 @@ int run_command(const std::string& command, std::string* output = nullptr);
 // The built jaams binary (for end-to-end tests).
 std::string jaams_binary();
 
+// Runs `jaams ARGS`; fails the test unless it exits with `expected_status`. Returns stdout+stderr.
+std::string run_jaams(const std::string& args, int expected_status = 0);
+
 // The message of the jaams::Error that `fn` throws; fails the test when it throws nothing.
 template <typename Fn>
 std::string error_of(Fn&& fn) {
