@@ -46,6 +46,18 @@ TEST(HostileInputs, AVeryLongFileNameIsPreprocessed) {
   EXPECT_TRUE(fs::exists(dir / "images/tracks/blues" / (std::string(246, 'x') + ".json")));
 }
 
+TEST(HostileInputs, PreprocessingOtherKindsAddsToAFolderInsteadOfDroppingWhatIsThere) {
+  test::TempDir dir;
+  const std::string d = dir.path().string();
+  run_jaams("synth --out " + d + "/audio --per-genre 1 --seconds 11 --seed 4 --genres blues,rock", 0);
+  run_jaams("preprocess --input " + d + "/audio --output " + d + "/out --kinds mel --no-png", 0);
+  run_jaams("preprocess --input " + d + "/audio --output " + d + "/out --kinds chroma,stats --no-png", 0);
+  const std::string manifest = test::slurp(dir / "out/manifest.csv");
+  for (const char* kind : {",mel\n", ",chroma\n", ",stats\n"}) EXPECT_NE(manifest.find(kind), std::string::npos) << kind << manifest;
+  EXPECT_TRUE(fs::exists(dir / "out/cache/stats/rock/rock.00000.f32"));
+  EXPECT_TRUE(fs::exists(dir / "out/cache/mel/rock/rock.00000.u8"));
+}
+
 TEST(HostileInputs, OutOfRangeOptionsGiveShortMessages) {
   test::TempDir dir;
   const auto out = run_jaams("predict --model " + (dir / "m.jaams").string() + " --top-k 0 " + dir.path().string(), 2);
