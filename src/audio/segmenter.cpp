@@ -33,6 +33,25 @@ std::size_t to_samples(double seconds, int sample_rate, const char* field) {
 
 }  // namespace
 
+const char* to_string(RemainderPolicy policy) {
+  switch (policy) {
+    case RemainderPolicy::drop:
+      return "drop";
+    case RemainderPolicy::pad:
+      return "pad";
+    case RemainderPolicy::end:
+      return "end";
+  }
+  return "?";
+}
+
+RemainderPolicy parse_remainder_policy(const std::string& name) {
+  for (auto p : {RemainderPolicy::drop, RemainderPolicy::pad, RemainderPolicy::end}) {
+    if (name == to_string(p)) return p;
+  }
+  throw Error("unknown remainder policy '" + name + "' (expected pad, drop or end)");
+}
+
 void validate(const SegmentConfig& config) {
   auto require = [](bool ok, const char* field, double value, const char* expected) {
     if (!ok) throw Error(std::string("segment config: ") + field + " = " + num(value) + ", expected " + expected);
@@ -43,8 +62,9 @@ void validate(const SegmentConfig& config) {
           "a positive number of seconds");
   require(std::isfinite(config.pad_min_fraction) && config.pad_min_fraction > 0.0 && config.pad_min_fraction <= 1.0,
           "pad_min_fraction", config.pad_min_fraction, "a fraction in (0, 1]");
-  if (config.remainder != RemainderPolicy::drop && config.remainder != RemainderPolicy::pad) {
-    throw Error("segment config: remainder has an unknown value, expected drop or pad");
+  if (config.remainder != RemainderPolicy::drop && config.remainder != RemainderPolicy::pad &&
+      config.remainder != RemainderPolicy::end) {
+    throw Error("segment config: remainder has an unknown value, expected drop, pad or end");
   }
 }
 
@@ -57,11 +77,19 @@ std::vector<SegmentSpan> plan_segments(std::size_t total_samples, int sample_rat
   std::vector<SegmentSpan> spans;
   std::size_t start = 0;
   for (; start + length <= total_samples; start += hop) spans.push_back({start, length});
-  // Only the first partial segment is the remainder: later ones would be shorter copies of it.
-  if (config.remainder == RemainderPolicy::pad && start < total_samples) {
-    const std::size_t available = total_samples - start;
-    if (double(available) >= config.pad_min_fraction * double(length)) spans.push_back({start, available});
+  if (start >= total_samples || config.remainder == RemainderPolicy::drop) return spans;
+  const std::size_t available = total_samples - start;
+  if (config.remainder == RemainderPolicy::end && !spans.empty()) {
+    // The uncovered audio ends the clip: a full segment ending there covers it.
+    const std::size_t covered = spans.back().start + length;
+    const std::size_t uncovered = total_samples > covered ? total_samples - covered : 0;
+    if (double(uncovered) >= (1.0 - config.pad_min_fraction) * double(length) && uncovered > 0) {
+      spans.push_back({total_samples - length, length});
+    }
+    return spans;
   }
+  // Only the first partial segment is the remainder: later ones would be shorter copies of it.
+  if (double(available) >= config.pad_min_fraction * double(length)) spans.push_back({start, available});
   return spans;
 }
 
@@ -104,8 +132,12 @@ struct SegmentStream::Impl {
   std::size_t end() const { return buffer_start + buffer.size(); }
 
   // Drops samples no future segment needs (with hop > seconds, also the gaps between segments).
+  // The `end` policy may still need the last segment's worth of audio for a segment aligned to
+  // the end of the clip, so it keeps that much.
   void discard_before_next() {
-    const std::size_t drop = std::min(next_start > buffer_start ? next_start - buffer_start : 0, buffer.size());
+    std::size_t keep_from = next_start;
+    if (config.remainder == RemainderPolicy::end) keep_from = std::min(keep_from, end() > length ? end() - length : 0);
+    const std::size_t drop = std::min(keep_from > buffer_start ? keep_from - buffer_start : 0, buffer.size());
     if (drop == 0) return;
     buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(drop));
     buffer_start += drop;
@@ -129,9 +161,10 @@ struct SegmentStream::Impl {
     update_peak();
     discard_before_next();
     if (at_end) {
-      for (const SegmentSpan& s : plan_segments(end(), sample_rate, config)) {
-        if (s.start >= next_start) tail.push_back(s);
-      }
+      // Every segment emitted so far is a full one at a hop position, the plan's first entries
+      // for any final length; the rest of the plan is the tail.
+      const auto plan = plan_segments(end(), sample_rate, config);
+      for (std::size_t i = static_cast<std::size_t>(emitted); i < plan.size(); ++i) tail.push_back(plan[i]);
     }
   }
 

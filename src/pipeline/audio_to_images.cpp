@@ -100,7 +100,7 @@ FileSummary AudioToImages::process(const std::filesystem::path& path,
     std::ostringstream msg;
     msg.precision(3);
     msg << path.string() << ": too short: " << summary.seconds << " s of audio, a segment needs "
-        << config_.segments.seconds * (config_.segments.remainder == audio::RemainderPolicy::pad ? config_.segments.pad_min_fraction : 1.0)
+        << config_.segments.seconds * (config_.segments.remainder != audio::RemainderPolicy::drop ? config_.segments.pad_min_fraction : 1.0)
         << " s";
     throw Error(msg.str());
   }

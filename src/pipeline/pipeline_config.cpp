@@ -7,14 +7,14 @@ namespace jaams::pipeline {
 PipelineConfig read_pipeline_config(YamlSection& root) {
   PipelineConfig c;
   YamlSection audio = root.section("audio");
-  std::string remainder = c.segments.remainder == audio::RemainderPolicy::pad ? "pad" : "drop";
+  std::string remainder = audio::to_string(c.segments.remainder);
   audio.read("sample_rate", c.sample_rate)
       .read("segment_seconds", c.segments.seconds)
       .read("hop_seconds", c.segments.hop_seconds)
-      .read_choice("remainder", remainder, {"pad", "drop"})
+      .read_choice("remainder", remainder, {"pad", "drop", "end"})
       .read("pad_min_fraction", c.segments.pad_min_fraction);
   audio.reject_unknown_keys();
-  c.segments.remainder = remainder == "pad" ? audio::RemainderPolicy::pad : audio::RemainderPolicy::drop;
+  c.segments.remainder = audio::parse_remainder_policy(remainder);
 
   YamlSection feat = root.section("features");
   std::string tuning = "auto";
@@ -64,7 +64,7 @@ nlohmann::json to_json(const PipelineConfig& c) {
        {{"sample_rate", c.sample_rate},
         {"segment_seconds", c.segments.seconds},
         {"hop_seconds", c.segments.hop_seconds},
-        {"remainder", c.segments.remainder == audio::RemainderPolicy::pad ? "pad" : "drop"},
+        {"remainder", audio::to_string(c.segments.remainder)},
         {"pad_min_fraction", c.segments.pad_min_fraction}}},
       {"features",
        {{"n_fft", c.features.n_fft},
@@ -87,7 +87,7 @@ PipelineConfig pipeline_config_from_json(const nlohmann::json& j, const std::str
     c.sample_rate = a.at("sample_rate").get<int>();
     c.segments.seconds = a.at("segment_seconds").get<double>();
     c.segments.hop_seconds = a.at("hop_seconds").get<double>();
-    c.segments.remainder = a.at("remainder").get<std::string>() == "pad" ? audio::RemainderPolicy::pad : audio::RemainderPolicy::drop;
+    c.segments.remainder = audio::parse_remainder_policy(a.at("remainder").get<std::string>());
     c.segments.pad_min_fraction = a.at("pad_min_fraction").get<double>();
     const auto& f = j.at("features");
     c.features.sample_rate = c.sample_rate;

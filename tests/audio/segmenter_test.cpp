@@ -58,6 +58,28 @@ TEST(PlanSegments, DropPolicyKeepsOnlyFullSegments) {
   EXPECT_EQ(count(9.99, drop), 0u);
 }
 
+TEST(PlanSegments, EndPolicyCoversTheWholeClipWithASegmentAlignedToItsEnd) {
+  SegmentConfig end;
+  end.remainder = RemainderPolicy::end;
+  // A 17-s clip: 0-10 s and 7-17 s (pad would give only 0-10 s).
+  auto spans = plan_segments(samples(17.0), kRate, end);
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[1].start, samples(7.0));
+  EXPECT_EQ(spans[1].available, samples(10.0));
+  EXPECT_EQ(count(17.0, {}), 1u);
+  // 25 s: 0, 10 and 15 s; GTZAN's 30.01 s keeps 3 (0.01 s would only repeat the last segment).
+  spans = plan_segments(samples(25.0), kRate, end);
+  ASSERT_EQ(spans.size(), 3u);
+  EXPECT_EQ(spans[2].start, samples(15.0));
+  EXPECT_EQ(count(30.01, end), 3u);
+  EXPECT_EQ(count(30.6, end), 4u);
+  // Shorter than a segment: zero-padded from 95 %, as with pad.
+  EXPECT_EQ(count(9.6, end), 1u);
+  EXPECT_EQ(count(9.0, end), 0u);
+  EXPECT_EQ(parse_remainder_policy("end"), RemainderPolicy::end);
+  EXPECT_THROW(parse_remainder_policy("wrap"), Error);
+}
+
 TEST(PlanSegments, OverlappingHop) {
   SegmentConfig hop5;
   hop5.hop_seconds = 5.0;
@@ -204,7 +226,11 @@ INSTANTIATE_TEST_SUITE_P(
                       StreamCase{"hop1_5_seg4_13s", 44100, 573300, 4, 1.5, RemainderPolicy::pad},
                       StreamCase{"hop7_seg2_sparse", 32000, 640000, 2, 7, RemainderPolicy::pad},
                       StreamCase{"tiny_file", 44100, 100, 10, 10, RemainderPolicy::pad},
-                      StreamCase{"header_only", 44100, 0, 10, 10, RemainderPolicy::pad}),
+                      StreamCase{"header_only", 44100, 0, 10, 10, RemainderPolicy::pad},
+                      StreamCase{"end_17s_44k", 44100, 749700, 10, 10, RemainderPolicy::end},
+                      StreamCase{"end_hop5_18_3s", kRate, 403515, 10, 5, RemainderPolicy::end},
+                      StreamCase{"end_62s_long", 44100, 2734200, 10, 10, RemainderPolicy::end},
+                      StreamCase{"end_short_9_7s", 48000, 465600, 10, 10, RemainderPolicy::end}),
     [](const ::testing::TestParamInfo<StreamCase>& info) { return std::string(info.param.name); });
 
 TEST(SegmentStream, PeakTellsSilenceApart) {

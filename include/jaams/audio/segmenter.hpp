@@ -5,7 +5,12 @@
 // (round(seconds * sample_rate)). A trailing part shorter than a segment is the remainder:
 //   - drop: discarded;
 //   - pad:  kept and zero-padded when it is at least `pad_min_fraction` of a segment, else dropped.
-// The same rule applies to a clip shorter than one segment (it is all remainder).
+//   - end:  covered by one more full segment aligned to the end of the clip (it overlaps the one
+//           before), so no audio is left out: a 17-s clip gives 0-10 s and 7-17 s. A remainder
+//           shorter than (1 - pad_min_fraction) of a segment (0.5 s by default) is left out, as it
+//           would only repeat the last segment.
+// A clip shorter than one segment is all remainder: pad and end zero-pad it when it is at least
+// `pad_min_fraction` of a segment; drop drops it.
 // Default: pad with 0.95, so GTZAN's 30.01-s clips give 3 segments (0.01 s dropped), its
 // slightly short 29.9-s clips still give 3 (the last one padded by 0.1 s), and 9-s clips give none.
 #include <cstddef>
@@ -18,7 +23,11 @@
 
 namespace jaams::audio {
 
-enum class RemainderPolicy { drop, pad };
+enum class RemainderPolicy { drop, pad, end };
+
+const char* to_string(RemainderPolicy policy);
+// "drop" | "pad" | "end"; throws jaams::Error listing them otherwise.
+RemainderPolicy parse_remainder_policy(const std::string& name);
 
 struct SegmentConfig {
   double seconds = 10.0;
