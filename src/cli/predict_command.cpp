@@ -63,6 +63,18 @@ void run_predict_command(const PredictCliOptions& cli) {
     spdlog::info("shard {}/{}: {} of {} files", shard.index, shard.count, inputs.size(), found);
   }
 
+  // Writing the rows over an input or the model would destroy it.
+  std::error_code ec;
+  if (!cli.output.empty() && std::filesystem::exists(cli.output, ec)) {
+    if (std::filesystem::equivalent(cli.output, cli.model, ec)) {
+      throw Error("--output '" + cli.output + "' is the model package; choose another file");
+    }
+    for (const auto& p : inputs) {
+      if (std::filesystem::equivalent(cli.output, p, ec)) {
+        throw Error("--output '" + cli.output + "' is one of the inputs (" + p.string() + "); choose another file");
+      }
+    }
+  }
   predict::Predictor predictor = predict::load_predictor(cli.model, o);
   layout.classes = predictor.classes();
   if (cli.tags) {

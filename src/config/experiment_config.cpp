@@ -2,6 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <map>
+#include <set>
+
 #include "jaams/util/data_files.hpp"
 #include "jaams/util/error.hpp"
 #include "jaams/util/yaml_config.hpp"
@@ -188,7 +191,7 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
   return c;
 }
 
-std::string to_yaml(const ExperimentConfig& c) {
+nlohmann::json to_json(const ExperimentConfig& c) {
   nlohmann::json j = pipeline::to_json(c.pipeline);
   j["features"]["kind"] = features::to_string(c.kind);
   std::vector<std::string> kinds;
@@ -218,6 +221,41 @@ std::string to_yaml(const ExperimentConfig& c) {
                    {"threads", c.training.threads},     {"loader_threads", c.training.loader_threads},
                    {"patience", c.training.patience},   {"overfit", c.training.overfit}};
   j["output"] = c.output.string();
+  return j;
+}
+
+namespace {
+// Leaf keys of a config JSON, dotted ("training.epochs" -> value).
+void flatten(const nlohmann::json& j, const std::string& prefix, std::map<std::string, nlohmann::json>& out) {
+  if (j.is_object() && !j.empty()) {
+    for (const auto& [k, v] : j.items()) flatten(v, prefix.empty() ? k : prefix + "." + k, out);
+  } else {
+    out[prefix] = j;
+  }
+}
+}  // namespace
+
+std::vector<std::string> resume_conflicts(const ExperimentConfig& before, const ExperimentConfig& now) {
+  // What a resumed run may change: how long and where it trains, not what it learns from.
+  static const std::set<std::string> safe{"training.epochs", "training.patience", "training.threads",
+                                          "training.loader_threads", "training.device", "output"};
+  std::map<std::string, nlohmann::json> a, b;
+  flatten(to_json(before), "", a);
+  flatten(to_json(now), "", b);
+  std::set<std::string> keys;
+  for (const auto& [k, v] : a) keys.insert(k);
+  for (const auto& [k, v] : b) keys.insert(k);
+  std::vector<std::string> differ;
+  for (const auto& k : keys) {
+    if (safe.count(k) != 0) continue;
+    const auto x = a.find(k), y = b.find(k);
+    if (x == a.end() || y == b.end() || x->second != y->second) differ.push_back(k);
+  }
+  return differ;
+}
+
+std::string to_yaml(const ExperimentConfig& c) {
+  const nlohmann::json j = to_json(c);
   YAML::Emitter out;
   out << json_to_yaml(j);
   return std::string("# Effective jaams config (defaults filled in, overrides applied)\n") + out.c_str() + "\n";

@@ -99,6 +99,17 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   if (!options.resume && fs::exists(checkpoint_path)) {
     throw Error(run_dir.string() + ": already holds a run; use --resume to continue it or choose another --output");
   }
+  if (options.resume) {
+    // Resuming on other data, another split or another model would mix two experiments in one run.
+    const auto saved = config::load_experiment_config(run_dir / "config.yaml");
+    const auto differ = config::resume_conflicts(saved, c);
+    if (!differ.empty()) {
+      std::string keys;
+      for (const auto& k : differ) keys += (keys.empty() ? "" : ", ") + k;
+      throw Error(run_dir.string() + ": cannot resume with other settings than the run was started with (" + keys +
+                  "); only training.epochs, patience, threads and device may change");
+    }
+  }
   write_file_atomic(run_dir / "config.yaml", config::to_yaml(c));
 
   ExperimentData data = prepare_data(c, run_dir);

@@ -58,6 +58,21 @@ TEST(HostileInputs, PreprocessingOtherKindsAddsToAFolderInsteadOfDroppingWhatIsT
   EXPECT_TRUE(fs::exists(dir / "out/cache/mel/rock/rock.00000.u8"));
 }
 
+TEST(HostileInputs, PredictRefusesToWriteOverAnInputOrTheModel) {
+  test::TempDir dir;
+  const std::string d = dir.path().string();
+  run_jaams("synth --out " + d + "/audio --per-genre 1 --seconds 11 --seed 6 --genres blues,rock", 0);
+  std::ofstream(dir / "m.jaams") << "not really a model";
+  const std::string input = d + "/audio/rock/rock.00000.wav";
+  const std::string before = test::slurp(input);
+  auto out = run_jaams("predict --model " + d + "/m.jaams -o " + input + " " + d + "/audio", 2);
+  EXPECT_NE(out.find("is one of the inputs"), std::string::npos) << out;
+  EXPECT_EQ(test::slurp(input), before);
+  out = run_jaams("predict --model " + d + "/m.jaams -o " + d + "/m.jaams " + d + "/audio", 2);
+  EXPECT_NE(out.find("is the model package"), std::string::npos) << out;
+  EXPECT_EQ(test::slurp(dir / "m.jaams"), "not really a model");
+}
+
 TEST(HostileInputs, OutOfRangeOptionsGiveShortMessages) {
   test::TempDir dir;
   const auto out = run_jaams("predict --model " + (dir / "m.jaams").string() + " --top-k 0 " + dir.path().string(), 2);

@@ -202,6 +202,24 @@ TEST(TrainerInputs, AGenreWithoutTrainingDataIsRefusedByName) {
   EXPECT_NE(message.find("'jazz' has no training data"), std::string::npos) << message;
 }
 
+TEST(TrainerInputs, AResumeWithOtherDataOrModelSettingsIsRefusedByKey) {
+  test::TempDir dir;
+  const auto data = make_dataset(dir / "data", 4, 1);
+  const auto other = make_dataset(dir / "other", 5, 1);
+  TrainOptions interrupt;
+  interrupt.after_epoch = [](int epoch) { return epoch < 1; };
+  run_training(config_for(data, "cnn", {"training.epochs=3"}), dir / "run", interrupt);
+  TrainOptions resume;
+  resume.resume = true;
+  auto message = test::error_of([&] { run_training(config_for(other, "cnn", {"training.epochs=3"}), dir / "run", resume); });
+  EXPECT_NE(message.find("data.root"), std::string::npos) << message;
+  message = test::error_of(
+      [&] { run_training(config_for(data, "cnn", {"training.epochs=3", "model.fc=32", "data.split_seed=9"}), dir / "run", resume); });
+  EXPECT_NE(message.find("data.split_seed, model.fc"), std::string::npos) << message;
+  // More epochs is what a resume is for.
+  EXPECT_TRUE(run_training(config_for(data, "cnn", {"training.epochs=4"}), dir / "run", resume).finished);
+}
+
 TEST(TrainerInputs, KFoldRunsTestEveryTrackOnceAndKeepTheLastEpoch) {
   test::TempDir dir;
   const auto data = make_dataset(dir / "data", 6, 1);

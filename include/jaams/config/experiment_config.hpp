@@ -71,7 +71,12 @@ struct ExperimentConfig {
 // the file are taken relative to the current folder, as users type them on the command line.
 ExperimentConfig load_experiment_config(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
 
-// The effective config as YAML text, saved with every run.
+// The effective config as YAML text, saved with every run, and as JSON.
 std::string to_yaml(const ExperimentConfig& config);
+nlohmann::json to_json(const ExperimentConfig& config);
+
+// The dotted keys whose values differ between a run's saved config and the one it is resumed
+// with, leaving out what a resume may change (training.epochs, patience, threads, device, output).
+std::vector<std::string> resume_conflicts(const ExperimentConfig& before, const ExperimentConfig& now);
 
 }  // namespace jaams::config
