@@ -101,6 +101,12 @@ Decoder::Decoder(const fs::path& path) : impl_(std::make_unique<Impl>()) {
     fail(path, "header gives " + std::to_string(sfinfo.channels) + " channels at " + std::to_string(sfinfo.samplerate) +
                    " Hz");
   }
+  // A header claiming 1 Hz would make resampling to 22050 Hz expand every block 22050-fold
+  // (gigabytes for seconds of data); no real recording lies outside this range.
+  if (sfinfo.samplerate < kMinSampleRate || sfinfo.samplerate > kMaxSampleRate) {
+    fail(path, "sample rate " + std::to_string(sfinfo.samplerate) + " Hz is outside " + std::to_string(kMinSampleRate) +
+                   ".." + std::to_string(kMaxSampleRate) + " Hz");
+  }
   impl_->info.sample_rate = sfinfo.samplerate;
   impl_->info.channels = sfinfo.channels;
   impl_->info.frames = static_cast<std::int64_t>(sfinfo.frames);

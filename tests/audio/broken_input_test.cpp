@@ -68,6 +68,14 @@ void expect_rejected(const fs::path& path, const std::string& reason, const std:
       path, reason, [&] { SegmentStream s(path, 22050, SegmentConfig{}); }, unblock);
 }
 
+TEST(BrokenInput, AbsurdSampleRateInTheHeaderIsRefusedAtOnce) {
+  TempDir dir;
+  // 12 s of samples that the header says were taken at 1 Hz: resampling them to 22050 Hz would
+  // need gigabytes.
+  jaams::test::write_audio(dir / "one_hertz.wav", jaams::test::sine(440, 12, 22050), 1);
+  expect_rejected(dir / "one_hertz.wav", "sample rate 1 Hz is outside 1000..768000 Hz");
+}
+
 TEST(BrokenInput, MissingFile) {
   TempDir dir;
   expect_rejected(dir / "absent.wav", "cannot decode");

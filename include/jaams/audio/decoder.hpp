@@ -11,6 +11,10 @@
 
 namespace jaams::audio {
 
+// The sample rates a file may declare; others are refused as corrupt headers.
+inline constexpr int kMinSampleRate = 1000;
+inline constexpr int kMaxSampleRate = 768000;
+
 struct AudioInfo {
   int sample_rate = 0;  // of the file, before resampling
   int channels = 0;
