@@ -14,6 +14,13 @@
 
 namespace jaams::features::detail {
 
+std::vector<float> rfft_frequencies(int sample_rate, int n_fft) {
+  std::vector<float> hz(static_cast<std::size_t>(n_fft / 2 + 1));
+  const double step = 1.0 / (n_fft * (1.0 / sample_rate));
+  for (std::size_t k = 0; k < hz.size(); ++k) hz[k] = static_cast<float>(k * step);
+  return hz;
+}
+
 JAAMS_FEATURES_KERNEL
 void spectral_centroid_block(const float* __restrict block, const float* __restrict bin_hz, int n_bins,
                              float* __restrict out) {

@@ -1,6 +1,7 @@
 #pragma once
 // The per-frame reductions that need no filter bank.
 #include <cstddef>
+#include <vector>
 
 namespace jaams::features::detail {
 
@@ -8,6 +9,9 @@ namespace jaams::features::detail {
 // sum_k f_k |X_k| / sum_k |X_k|; a frame whose magnitudes sum below tiny(float32) is not
 // normalised (so a silent frame gives 0). out[lane] for all kLanes lanes.
 void spectral_centroid_block(const float* block, const float* bin_hz, int n_bins, float* out);
+
+// numpy.fft.rfftfreq(n_fft, 1 / sample_rate): the centre frequency of each of the n_fft / 2 + 1 bins.
+std::vector<float> rfft_frequencies(int sample_rate, int n_fft);
 
 // librosa.power_to_db(S, ref=np.max, amin, top_db) in place over n values.
 void power_to_db_max_ref(float* values, std::size_t n, double amin, double top_db);

@@ -101,10 +101,7 @@ struct SummaryFeatureExtractor::Impl {
         chroma_banks(c.sample_rate, c.n_fft, c.n_chroma),
         contrast(c.sample_rate, c.n_fft, kContrastBands, kContrastFmin, kContrastQuantile),
         dct(c.n_mels, kMfcc) {
-    const int bins = stft.n_bins();
-    bin_hz.resize(bins);
-    const double hz = 1.0 / (c.n_fft * (1.0 / c.sample_rate));  // numpy.fft.rfftfreq
-    for (int k = 0; k < bins; ++k) bin_hz[k] = static_cast<float>(k * hz);
+    bin_hz = detail::rfft_frequencies(c.sample_rate, c.n_fft);
   }
 };
 
