@@ -1,7 +1,8 @@
 #pragma once
-// Portable randomness: the same seed gives the same shuffle, split or clip with any standard
-// library. std::mt19937_64's output sequence is fixed by the C++ standard, but std::shuffle and
-// the std:: distributions are not, so everything above raw engine draws is done here.
+// Portable randomness: the same seed gives the same shuffle, split, clip or augmentation with any
+// standard library. std::mt19937_64's output sequence is fixed by the C++ standard, but
+// std::shuffle and the std:: distributions are not, so everything above raw engine draws is done
+// here.
 #include <cstdint>
 #include <random>
 #include <string_view>
@@ -45,5 +46,32 @@ void shuffle(std::vector<T>& items, std::mt19937_64& engine) {
     std::swap(items[i - 1], items[j]);
   }
 }
+
+// Distributions written from raw 64-bit draws (see the top of this file).
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) : engine_(seed) {}
+
+  std::uint64_t bits() { return engine_(); }
+  double uniform();                                       // [0, 1), 53 random bits
+  double uniform(double lo, double hi);                   // [lo, hi)
+  int uniform_int(int lo, int hi);                        // [lo, hi], unbiased
+  double normal(double mean = 0.0, double stddev = 1.0);  // Box-Muller
+  double gamma(double shape);                             // Gamma(shape, 1), Marsaglia-Tsang
+  double beta(double a, double b);                        // Beta(a, b) from two gammas
+  bool chance(double p) { return uniform() < p; }
+  // A sub-stream seed, so one part can draw more numbers without shifting the others.
+  std::uint64_t fork() { return splitmix64(engine_()); }
+
+  template <class T>
+  const T& pick(const std::vector<T>& items) {
+    return items[static_cast<std::size_t>(uniform_int(0, static_cast<int>(items.size()) - 1))];
+  }
+  // Index drawn with probability proportional to weights[i] (all >= 0, not all 0).
+  std::size_t weighted(const std::vector<double>& weights);
+
+ private:
+  std::mt19937_64 engine_;
+};
 
 }  // namespace jaams
