@@ -9,6 +9,7 @@ namespace jaams::models {
 AnnImpl::AnnImpl(const ModelSpec& spec) : ClassifierImpl(spec) {
   ParamReader params(spec.params, spec.name);
   const int hidden = params.positive_int("hidden", 300);
+  read_input_scale(params);
   params.finish();
 
   int64_t inputs = 1;

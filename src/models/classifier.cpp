@@ -3,6 +3,7 @@
 #include <sstream>
 #include <utility>
 
+#include "jaams/models/model_params.hpp"
 #include "jaams/util/error.hpp"
 
 namespace jaams::models {
@@ -122,9 +123,22 @@ torch::Tensor ClassifierImpl::embed(const torch::Tensor& inputs) {
   if (spec_.parts.size() != 1) return x;
   const auto& part = spec_.parts.front();
   x = x.view({x.size(0), 1, part.rows, part.cols});
-  // mel dB lies in [-top_db, 0]: centre it near 0 so the default initialisation suits it.
-  if (part.kind == "mel") x = (x + 40.0f) / 40.0f;
+  // mel dB lies in [-top_db, 0]: by default centred near 0 so the default initialisation suits it.
+  if (part.kind == "mel") x = (x + mel_offset_) / mel_divisor_;
   return x;
+}
+
+void ClassifierImpl::read_input_scale(ParamReader& params) {
+  const auto scale = params.string("input_scale").value_or("centred");
+  if (scale == "centred") {
+    mel_offset_ = 40.0f, mel_divisor_ = 40.0f;
+  } else if (scale == "unit") {
+    mel_offset_ = 80.0f, mel_divisor_ = 80.0f;
+  } else if (scale == "db") {
+    mel_offset_ = 0.0f, mel_divisor_ = 1.0f;
+  } else {
+    throw Error("model.input_scale: expected centred, unit or db for model '" + spec_.name + "', got '" + scale + "'");
+  }
 }
 
 std::vector<torch::Tensor> ClassifierImpl::trainable_parameters() {

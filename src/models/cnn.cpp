@@ -1,5 +1,6 @@
 #include "jaams/models/cnn.hpp"
 
+#include <torch/nn/functional/dropout.h>
 #include <torch/nn/functional/pooling.h>
 
 #include "jaams/models/model_params.hpp"
@@ -20,6 +21,10 @@ CnnImpl::CnnImpl(const ModelSpec& spec) : ClassifierImpl(spec) {
   const int conv2 = params.positive_int("conv2", 16);
   const int kernel = params.positive_int("kernel", 5);
   const int fc = params.positive_int("fc", 64);
+  dropout_ = params.number("dropout", 0.0, 0.0, 0.95);
+  const bool batch_norm = params.boolean("batch_norm", false);
+  global_pool_ = params.boolean("global_pool", false);
+  read_input_scale(params);
   params.finish();
 
   if (spec.is_matrix() && spec.parts.size() != 1) throw Error("model 'cnn' reads one feature matrix, got several");
@@ -37,18 +42,33 @@ CnnImpl::CnnImpl(const ModelSpec& spec) : ClassifierImpl(spec) {
 
   conv1_ = register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(input_channels(), conv1, kernel)));
   conv2_ = register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(conv1, conv2, kernel)));
-  fc1_ = register_module("fc1", torch::nn::Linear(int64_t{conv2} * h * w, fc));
+  if (batch_norm) {
+    bn1_ = register_module("bn1", torch::nn::BatchNorm2d(conv1));
+    bn2_ = register_module("bn2", torch::nn::BatchNorm2d(conv2));
+  }
+  fc1_ = register_module("fc1", torch::nn::Linear(global_pool_ ? int64_t{conv2} : int64_t{conv2} * h * w, fc));
   fc2_ = register_module("fc2", torch::nn::Linear(fc, spec.num_classes));
 }
 
-torch::Tensor CnnImpl::head(const torch::Tensor& embedded) {
+torch::Tensor CnnImpl::penultimate(const torch::Tensor& embedded) {
   check_embedded(embedded);
   // Channels-last (NHWC) convolutions are faster with LibTorch's oneDNN kernels; images from
   // jaams' NHWC buffers are already laid out so and are not copied (BENCHMARKS.md, "Prediction speed").
   auto x = embedded.to(device()).contiguous(torch::MemoryFormat::ChannelsLast);
-  x = torch::max_pool2d(torch::relu(conv1_->forward(x)), 2);
-  x = torch::max_pool2d(torch::relu(conv2_->forward(x)), 2);
-  x = torch::relu(fc1_->forward(x.flatten(1)));
+  x = conv1_->forward(x);
+  if (bn1_) x = bn1_->forward(x);
+  x = torch::max_pool2d(torch::relu(x), 2);
+  x = conv2_->forward(x);
+  if (bn2_) x = bn2_->forward(x);
+  x = torch::max_pool2d(torch::relu(x), 2);
+  x = global_pool_ ? x.mean({2, 3}) : x.flatten(1);
+  if (dropout_ > 0) x = torch::dropout(x, dropout_, is_training());
+  return torch::relu(fc1_->forward(x));
+}
+
+torch::Tensor CnnImpl::head(const torch::Tensor& embedded) {
+  auto x = penultimate(embedded);
+  if (dropout_ > 0) x = torch::dropout(x, dropout_, is_training());
   return fc2_->forward(x);
 }
 

@@ -6,6 +6,8 @@
 #include "jaams/models/alexcnn.hpp"
 #include "jaams/models/ann.hpp"
 #include "jaams/models/cnn.hpp"
+#include "jaams/models/crnn.hpp"
+#include "jaams/models/pcnn.hpp"
 #include "jaams/models/stats_model.hpp"
 #include "jaams/models/transfer.hpp"
 #include "jaams/util/error.hpp"
@@ -20,6 +22,8 @@ const std::map<std::string, Factory>& factories() {
   static const std::map<std::string, Factory> table{
       {"ann", [](const ModelSpec& s, WeightInit) { return Ann(s).ptr(); }},
       {"cnn", [](const ModelSpec& s, WeightInit) { return Cnn(s).ptr(); }},
+      {"pcnn", [](const ModelSpec& s, WeightInit) { return Pcnn(s).ptr(); }},
+      {"crnn", [](const ModelSpec& s, WeightInit) { return Crnn(s).ptr(); }},
       {"alexcnn", [](const ModelSpec& s, WeightInit init) { return AlexCnn(s, init).ptr(); }},
       {"stats", [](const ModelSpec& s, WeightInit) { return Stats(s).ptr(); }},
       {"transfer", [](const ModelSpec& s, WeightInit init) { return Transfer(s, init).ptr(); }},

@@ -31,7 +31,7 @@ torch::Tensor random_images(int n, int height, int width) {
 using test::error_of;
 
 TEST(ModelRegistry, ListsTheReportModels) {
-  EXPECT_EQ(model_names(), (std::vector<std::string>{"alexcnn", "ann", "cnn", "stats", "transfer"}));
+  EXPECT_EQ(model_names(), (std::vector<std::string>{"alexcnn", "ann", "cnn", "crnn", "pcnn", "stats", "transfer"}));
 }
 
 TEST(ModelRegistry, UnknownNameIsAnError) {
@@ -234,15 +234,19 @@ TEST_P(Overfit, ReachesFullTrainingAccuracy) {
   // As the trainer does: a frozen stage is computed once and cached.
   const auto embedded = model->embed(images).detach();
   torch::optim::Adam adam(model->trainable_parameters(), torch::optim::AdamOptions(1e-3));
-  model->train();
   double accuracy = 0.0;
   int step = 0;
   for (; step < 300; ++step) {
-    adam.zero_grad();
-    const auto logits = model->head(embedded);
-    accuracy = logits.argmax(1).eq(labels).to(torch::kFloat64).mean().item<double>();
+    // Judged as the model is used, in eval mode (batch-norm running statistics, no dropout).
+    model->eval();
+    {
+      torch::NoGradGuard no_grad;
+      accuracy = model->head(embedded).argmax(1).eq(labels).to(torch::kFloat64).mean().item<double>();
+    }
     if (accuracy == 1.0) break;
-    torch::nn::functional::cross_entropy(logits, labels).backward();
+    model->train();
+    adam.zero_grad();
+    torch::nn::functional::cross_entropy(model->head(embedded), labels).backward();
     adam.step();
   }
   EXPECT_EQ(accuracy, 1.0) << name;
@@ -252,8 +256,55 @@ TEST_P(Overfit, ReachesFullTrainingAccuracy) {
   EXPECT_TRUE(torch::equal(predicted, labels)) << name << " after " << step << " steps";
 }
 
-INSTANTIATE_TEST_SUITE_P(AllModels, Overfit, ::testing::Values("ann", "cnn", "alexcnn"),
+INSTANTIATE_TEST_SUITE_P(AllModels, Overfit, ::testing::Values("ann", "cnn", "alexcnn", "pcnn", "crnn"),
                          [](const auto& info) { return info.param; });
+
+TEST(ModelRegularisers, ChangeTheCnnAsDocumentedAndLeaveItsDefaultAlone) {
+  const auto count = [](ClassifierImpl& m) {
+    int64_t n = 0;
+    for (const auto& p : m.parameters()) n += p.numel();
+    return n;
+  };
+  auto plain = make_model(spec_of("cnn", 64, 96));
+  auto pooled = make_model(spec_of("cnn", 64, 96, {{"global_pool", true}}));
+  auto normed = make_model(spec_of("cnn", 64, 96, {{"batch_norm", true}}));
+  // Global pooling: the first dense layer reads conv2 (16) values instead of 16 x 13 x 21.
+  EXPECT_EQ(count(*plain) - count(*pooled), int64_t{64} * 16 * (13 * 21 - 1));
+  // Batch norm: a scale and a shift per channel of both convolutions.
+  EXPECT_EQ(count(*normed) - count(*plain), 2 * (8 + 16));
+  // The report's network has neither.
+  for (const auto& p : plain->named_parameters()) EXPECT_EQ(p.key().find("bn"), std::string::npos) << p.key();
+
+  // Dropout acts in training only: in eval mode outputs are deterministic.
+  torch::manual_seed(1);
+  auto dropped = make_model(spec_of("cnn", 64, 96, {{"dropout", 0.5}}));
+  const auto images = random_images(2, 64, 96);
+  torch::NoGradGuard no_grad;
+  dropped->eval();
+  EXPECT_TRUE(torch::equal(dropped->forward(images), dropped->forward(images)));
+  dropped->train();
+  EXPECT_FALSE(torch::equal(dropped->forward(images), dropped->forward(images)));
+}
+
+TEST(ModelShapes, PcnnAndCrnnReadImagesAndMatricesOfAnySize) {
+  torch::NoGradGuard no_grad;
+  for (const std::string name : {"pcnn", "crnn"}) {
+    for (const auto& [h, w] : {std::pair{64, 96}, {128, 431}, {288, 432}}) {
+      auto model = make_model(spec_of(name, h, w));
+      model->eval();
+      EXPECT_EQ(model->forward(random_images(2, h, w)).sizes(), (std::vector<int64_t>{2, 9})) << name << " " << h << "x" << w;
+    }
+    ModelSpec matrix = spec_of(name, 128, 431);
+    matrix.input = "matrix";
+    matrix.parts = {{"mel", 128, 431}};
+    auto model = make_model(matrix);
+    model->eval();
+    EXPECT_EQ(model->forward(torch::randn({3, 128 * 431}) * 20 - 40).sizes(), (std::vector<int64_t>{3, 9})) << name;
+    EXPECT_EQ(model->penultimate(model->embed(torch::zeros({3, 128 * 431}))).size(0), 3) << name;
+  }
+  const auto message = error_of([] { make_model(spec_of("pcnn", 20, 96)); });
+  EXPECT_NE(message.find("timbre"), std::string::npos) << message;
+}
 
 TEST(ModelSpecJson, RoundTripsAndValidates) {
   const ModelSpec spec = spec_of("cnn", 64, 96, {{"fc", 32}});

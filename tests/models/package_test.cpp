@@ -42,6 +42,22 @@ void train_steps(ClassifierImpl& model, torch::optim::Optimizer& optimizer, cons
 
 class PackageRoundTrip : public ::testing::TestWithParam<std::string> {};
 
+// The regularised cnn (batch-norm statistics are buffers) round-trips too.
+TEST(PackageRoundTripRegularised, CnnWithBatchNormDropoutAndGlobalPooling) {
+  torch::manual_seed(10);
+  const auto spec = small_spec("cnn", {{"batch_norm", true}, {"dropout", 0.3}, {"global_pool", true}});
+  auto model = make_model(spec);
+  torch::optim::Adam adam(model->trainable_parameters(), torch::optim::AdamOptions(1e-3));
+  const auto images = images_for(spec);
+  train_steps(*model, adam, images, 2);
+  model->eval();
+  test::TempDir dir;
+  save_package(dir / "m.jaams", *model, spec, {{"classes", {"a", "b"}}});
+  const auto package = load_package(dir / "m.jaams", torch::kCPU);
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::equal(model->forward(images), package.model->forward(images)));
+}
+
 TEST_P(PackageRoundTrip, LoadedModelGivesIdenticalOutputs) {
   torch::manual_seed(10);
   const auto spec = small_spec(GetParam());
@@ -77,7 +93,7 @@ TEST_P(PackageRoundTrip, LoadedModelGivesIdenticalOutputs) {
   EXPECT_EQ(files, 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllModels, PackageRoundTrip, ::testing::Values("ann", "cnn", "alexcnn"),
+INSTANTIATE_TEST_SUITE_P(AllModels, PackageRoundTrip, ::testing::Values("ann", "cnn", "alexcnn", "pcnn", "crnn"),
                          [](const auto& info) { return info.param; });
 
 TEST(PackageErrors, MissingFileIsNamed) {

@@ -23,7 +23,7 @@ inline constexpr const char* kEvalFolder = "eval";
 inline constexpr const char* kHistoryHeader = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds";
 
 inline constexpr std::array<const char*, 3> kSplitNames = {"train", "val", "test"};
-inline constexpr std::array<const char*, 5> kModelNames = {"ann", "cnn", "alexcnn", "stats", "transfer"};
+inline constexpr std::array<const char*, 7> kModelNames = {"ann", "cnn", "alexcnn", "stats", "transfer", "pcnn", "crnn"};
 inline constexpr std::array<const char*, 3> kImageKinds = {"mel", "centroid", "chroma"};
 inline constexpr std::array<const char*, 5> kSplitMethods = {"track", "paper", "filtered", "folders", "kfold"};
 

@@ -14,8 +14,9 @@
 //   "image"   uint8 [N,3,H,W] RGB (0..255) or float [N,3,H,W] already in [0,1], H, W the spec's;
 //   "matrix"  float [N, D]: the feature matrices of ModelSpec::parts, each flattened row-major,
 //             concatenated in order (D = sum of rows * cols). With one part, the default embed()
-//             makes it a 1-channel image [N,1,rows,cols]; a mel part is scaled to (dB + 40) / 40,
-//             about [-1, 1], other kinds are left as they are.
+//             makes it a 1-channel image [N,1,rows,cols]; a mel part is scaled as the model's
+//             `input_scale` says (centred: (dB + 40) / 40, about [-1, 1], the default; unit:
+//             (dB + 80) / 80, about [0, 1]; db: unscaled), other kinds are left as they are.
 // Inputs are moved to the model's device, so callers may pass CPU tensors.
 //
 // Some models fit statistics of the training data before training (frozen batch-norm
@@ -30,6 +31,8 @@
 #include <vector>
 
 namespace jaams::models {
+
+class ParamReader;
 
 // What to build: a model name from the registry, the image size it reads, the number of classes
 // and its hyper-parameters (see each model's header for the keys and their defaults).
@@ -115,6 +118,9 @@ class ClassifierImpl : public torch::nn::Module {
  protected:
   explicit ClassifierImpl(ModelSpec spec);
 
+  // Reads the `input_scale` parameter (see the header comment) for models using the default embed().
+  void read_input_scale(ParamReader& params);
+
   // Checks [N,3,H,W], moves to device() and scales uint8 to [0,1] float.
   torch::Tensor images_to_unit_float(const torch::Tensor& images) const;
   // Checks float [N, D] of a matrix spec and moves it to device().
@@ -127,6 +133,7 @@ class ClassifierImpl : public torch::nn::Module {
 
  private:
   ModelSpec spec_;
+  float mel_offset_ = 40.0f, mel_divisor_ = 40.0f;  // mel part: (dB + offset) / divisor
 };
 
 // "[2, 3, 288, 432]" for error messages.
