@@ -8,6 +8,9 @@
 #   unresized    the magma RGB image at the matrix's own size, 128 x 431 (no resize)
 #   matrix       the mel dB matrix itself, 1 x 128 x 431, scaled to (dB + 40) / 40
 #   rgb_hop10, matrix_hop10   the same with segments every 10 s (one per 15-19.5-s clip)
+#   matrix_crop  the matrix, each training segment cut at a random start in its clip every epoch
+#   matrix_scaled01, matrix_raw_db   the matrix scaled to [0, 1] ((dB + 80) / 80) or left in dB
+#   matrix_init_seed2, matrix_init_seed3   the matrix with other initial weights (training.seed)
 #   scripts/ablation_cnn_input.sh [VARIANT ...]   env: CV_WORK (build/ablation), CV_REPEATS (3), EPOCHS (20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +24,11 @@ config[unresized]=configs/cnn_mel.yaml;  sets[unresized]="--set image.height=128
 config[matrix]=configs/cnn_mel_matrix.yaml; sets[matrix]=""
 config[rgb_hop10]=configs/cnn_mel.yaml;  sets[rgb_hop10]="--set audio.hop_seconds=10"
 config[matrix_hop10]=configs/cnn_mel_matrix.yaml; sets[matrix_hop10]="--set audio.hop_seconds=10"
+config[matrix_crop]=configs/cnn_mel_matrix.yaml; sets[matrix_crop]="--set augment.crop=true"
+config[matrix_scaled01]=configs/cnn_mel_matrix.yaml; sets[matrix_scaled01]="--set model.input_scale=unit"
+config[matrix_raw_db]=configs/cnn_mel_matrix.yaml; sets[matrix_raw_db]="--set model.input_scale=db"
+config[matrix_init_seed2]=configs/cnn_mel_matrix.yaml; sets[matrix_init_seed2]="--set training.seed=2"
+config[matrix_init_seed3]=configs/cnn_mel_matrix.yaml; sets[matrix_init_seed3]="--set training.seed=3"
 variants=("$@")
 if ((${#variants[@]} == 0)); then variants=(rgb gray unresized matrix); fi
 for v in "${variants[@]}"; do

@@ -182,6 +182,37 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
   if (c.training.threads < 0 || c.training.loader_threads < 0) t.fail("threads", "must not be negative");
   if (c.training.patience < 0 || c.training.overfit < 0) t.fail("patience", "must not be negative");
 
+  YamlSection a = top.section("augment");
+  auto& g = c.augment;
+  a.read("crop", g.crop)
+      .read("shift_seconds", g.shift_seconds)
+      .read("gain_db", g.gain_db)
+      .read("noise", g.noise)
+      .read("noise_snr_min", g.noise_snr_min)
+      .read("noise_snr_max", g.noise_snr_max)
+      .read_choice("noise_color", g.noise_color, {"white", "pink", "mixed"})
+      .read("pitch_semitones", g.pitch_semitones)
+      .read("time_masks", g.time_masks)
+      .read("time_mask_width", g.time_mask_width)
+      .read("freq_masks", g.freq_masks)
+      .read("freq_mask_width", g.freq_mask_width)
+      .read("mixup", g.mixup);
+  a.reject_unknown_keys();
+  if (!(g.shift_seconds >= 0 && g.shift_seconds <= c.pipeline.segments.seconds)) {
+    a.fail("shift_seconds", "must be in [0, audio.segment_seconds]");
+  }
+  if (!(g.gain_db >= 0 && g.gain_db <= 40)) a.fail("gain_db", "must be in [0, 40]");
+  if (!(g.noise >= 0 && g.noise <= 1)) a.fail("noise", "is a probability: must be in [0, 1]");
+  if (!(g.noise_snr_min >= -20 && g.noise_snr_min <= g.noise_snr_max && g.noise_snr_max <= 100)) {
+    a.fail("noise_snr_min", "noise_snr_min <= noise_snr_max must hold, both in [-20, 100] dB");
+  }
+  if (!(g.pitch_semitones >= 0 && g.pitch_semitones <= 12)) a.fail("pitch_semitones", "must be in [0, 12]");
+  if (g.time_masks < 0 || g.time_masks > 100) a.fail("time_masks", "must be in [0, 100]");
+  if (g.freq_masks < 0 || g.freq_masks > 100) a.fail("freq_masks", "must be in [0, 100]");
+  if (g.time_mask_width < 0) a.fail("time_mask_width", "must not be negative");
+  if (g.freq_mask_width < 0) a.fail("freq_mask_width", "must not be negative");
+  if (!(g.mixup >= 0 && g.mixup <= 10)) a.fail("mixup", "is Beta's alpha: must be in [0, 10] (0: off)");
+
   top.read("output", c.output);
   top.reject_unknown_keys();
   if (c.data.filtered_lists.empty()) c.data.filtered_lists = find_data_file("configs/splits");
@@ -220,6 +251,20 @@ nlohmann::json to_json(const ExperimentConfig& c) {
                    {"seed", c.training.seed},           {"device", c.training.device},
                    {"threads", c.training.threads},     {"loader_threads", c.training.loader_threads},
                    {"patience", c.training.patience},   {"overfit", c.training.overfit}};
+  const auto& g = c.augment;
+  j["augment"] = {{"crop", g.crop},
+                  {"shift_seconds", g.shift_seconds},
+                  {"gain_db", g.gain_db},
+                  {"noise", g.noise},
+                  {"noise_snr_min", g.noise_snr_min},
+                  {"noise_snr_max", g.noise_snr_max},
+                  {"noise_color", g.noise_color},
+                  {"pitch_semitones", g.pitch_semitones},
+                  {"time_masks", g.time_masks},
+                  {"time_mask_width", g.time_mask_width},
+                  {"freq_masks", g.freq_masks},
+                  {"freq_mask_width", g.freq_mask_width},
+                  {"mixup", g.mixup}};
   j["output"] = c.output.string();
   return j;
 }

@@ -59,7 +59,10 @@ struct Job {
   std::string track_id;
 };
 
-fs::path record_path(const fs::path& dir, const Job& job) { return dir / "tracks" / job.genre / (job.track_id + ".json"); }
+fs::path record_path(const fs::path& dir, const std::string& genre, const std::string& track_id) {
+  return dir / "tracks" / genre / (track_id + ".json");
+}
+fs::path record_path(const fs::path& dir, const Job& job) { return record_path(dir, job.genre, job.track_id); }
 
 // Kinds whose matrices a run caches: the matrix-only kinds always, the image kinds on request.
 std::vector<FeatureKind> matrix_kinds_of(const PreprocessOptions& o) {
@@ -332,6 +335,25 @@ PreprocessSummary run_preprocess(const PreprocessOptions& o) {
   }
   write_manifest(o.output / "manifest.csv", rows);
   return summary;
+}
+
+TrackSource read_track_source(const fs::path& dir, const std::string& genre, const std::string& track_id) {
+  const fs::path path = record_path(dir, genre, track_id);
+  std::ifstream in(path);
+  if (!in) throw Error(path.string() + ": track record missing (was this folder made by jaams preprocess?)");
+  TrackSource source;
+  try {
+    const json j = json::parse(in);
+    source.audio = j.at("source").get<std::string>();
+    for (const auto& s : j.at("segments")) {
+      const auto index = s.at("index").get<std::size_t>();
+      if (source.segment_starts.size() <= index) source.segment_starts.resize(index + 1, 0.0);
+      source.segment_starts[index] = s.at("start").get<double>();
+    }
+  } catch (const json::exception& e) {
+    throw Error(path.string() + ": unreadable track record (" + e.what() + ")");
+  }
+  return source;
 }
 
 std::vector<ManifestRow> load_preprocessed_manifest(const fs::path& dir) {

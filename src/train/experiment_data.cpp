@@ -101,12 +101,14 @@ ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& r
       const fs::path dir = ensure_preprocessed(c, d.layout, *root, cache_for(c, run_dir, label));
       const auto rows = rows_of_kind(dir, first_kind, d.classes);
       record(rows, subset);
+      if (subset == data::Subset::train) d.train_dir = dir;
       data::InputSet set = data::load_input_set(dir, d.layout, rows, d.classes);
       (subset == data::Subset::train ? d.train : subset == data::Subset::val ? d.val : d.test) = std::move(set);
     }
   } else {
     if (c.data.root.empty()) throw Error((c.source.empty() ? std::string("config") : c.source.string()) + ": data.root is not set");
     const fs::path dir = ensure_preprocessed(c, d.layout, c.data.root, cache_for(c, run_dir, "all"));
+    d.train_dir = dir;
     const auto rows = rows_of_kind(dir, first_kind, d.classes);
     data::SplitConfig split;
     split.protocol = data::parse_split_protocol(c.data.split);

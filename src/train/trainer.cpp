@@ -12,6 +12,7 @@
 #include "jaams/models/package.hpp"
 #include "jaams/models/registry.hpp"
 #include "jaams/pipeline/pipeline_config.hpp"
+#include "jaams/train/augmentation.hpp"
 #include "jaams/train/experiment_data.hpp"
 #include "jaams/train/inference.hpp"
 #include "jaams/util/atomic_file.hpp"
@@ -28,6 +29,8 @@ namespace {
 constexpr const char* kCheckpointFile = "checkpoint.pt";
 constexpr const char* kPackageFile = "model.jaams";
 constexpr int kEvalBatch = 64;
+// Mixup's draws come from their own stream, apart from the per-segment augmentation.
+constexpr std::uint64_t kMixupStream = 0x6d69'7875'7000ULL;
 
 // The report's overfit check: a few samples, memorised. The same samples serve as val set.
 void keep_only_first(data::InputSet& set, std::int64_t n, std::uint64_t seed) {
@@ -145,6 +148,19 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   torch::optim::Adam optimizer(model->trainable_parameters(),
                                torch::optim::AdamOptions(t.learning_rate).weight_decay(t.weight_decay));
 
+  // Inputs made anew each epoch cannot go through a frozen stage computed once.
+  std::unique_ptr<AugmentedSamples> augmented;
+  if (c.augment.any() && t.overfit > 0) {
+    spdlog::info("overfit check: augmentation off (the check is whether the network can memorise fixed samples)");
+  } else if (c.augment.any()) {
+    if (model->has_frozen_stage()) {
+      throw Error("augment: model '" + c.model +
+                  "' computes its frozen features once, so its inputs cannot change per epoch; augmentation is for the "
+                  "models that learn from their input (ann, cnn, pcnn, crnn)");
+    }
+    augmented = std::make_unique<AugmentedSamples>(c, data.layout, data.train, data.train_dir, data.classes);
+  }
+
   // Statistics of the training set a model freezes (batch-norm statistics of a pretrained
   // backbone); deterministic, so a resumed run fits the same values its checkpoint holds.
   model->fit_frozen_stage(data.train.inputs, kEvalBatch);
@@ -194,19 +210,35 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
     if (t.patience > 0 && since_best >= t.patience) break;
     const auto epoch_start = Clock::now();
     model->train();
-    data::BatchLoader loader(train_x, data.train.labels, data::epoch_order(train_x.size(0), t.seed, epoch), t.batch_size,
-                             4, device.is_cuda());
-    Progress progress("epoch " + std::to_string(epoch) + "/" + std::to_string(t.epochs), loader.batches(), "batches");
+    auto order = data::epoch_order(train_x.size(0), t.seed, epoch);
+    std::unique_ptr<data::BatchSource> loader;
+    if (augmented) {
+      loader = std::make_unique<AugmentedBatchLoader>(*augmented, std::move(order), t.batch_size, epoch,
+                                                      std::max(1, t.loader_threads), 4, device.is_cuda());
+    } else {
+      loader = std::make_unique<data::BatchLoader>(train_x, data.train.labels, std::move(order), t.batch_size, 4,
+                                                   device.is_cuda());
+    }
+    Progress progress("epoch " + std::to_string(epoch) + "/" + std::to_string(t.epochs), loader->batches(), "batches");
     torch::Tensor x, y;
     double loss_sum = 0.0;
     std::int64_t correct = 0, seen = 0;
-    while (loader.next(x, y)) {
+    for (std::int64_t batch = 0; loader->next(x, y); ++batch) {
       const auto step_start = Clock::now();
       x = x.to(device, /*non_blocking=*/true);
       y = y.to(device, /*non_blocking=*/true);
       optimizer.zero_grad();
-      const auto logits = frozen ? model->head(x) : model->forward(x);
-      const auto loss = torch::nn::functional::cross_entropy(logits, y);
+      torch::Tensor logits, loss;
+      if (augmented && c.augment.mixup > 0) {
+        Rng rng(augment_seed(t.seed ^ kMixupStream, epoch, batch));
+        const auto mixed = mix_batch(x, y, c.augment.mixup, rng);
+        logits = model->forward(mixed.inputs);
+        loss = mixed.lambda * torch::nn::functional::cross_entropy(logits, y) +
+               (1.0 - mixed.lambda) * torch::nn::functional::cross_entropy(logits, mixed.other_labels);
+      } else {
+        logits = frozen ? model->head(x) : model->forward(x);
+        loss = torch::nn::functional::cross_entropy(logits, y);
+      }
       loss.backward();
       optimizer.step();
       const auto n = y.size(0);
@@ -218,7 +250,7 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
       std::snprintf(status, sizeof status, "loss %.4f acc %.3f", loss_sum / seen, double(correct) / seen);
       progress.advance(1, status);
     }
-    wait_seconds += loader.wait_seconds();
+    wait_seconds += loader->wait_seconds();
     images_seen += seen;
 
     eval::EpochRecord record;
@@ -252,7 +284,9 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
                              {"since_best", since_best},
                              {"train_seconds", train_seconds},
                              {"history", history_to_json(summary.history)}});
-    if (t.overfit > 0 && record.train_accuracy == 1.0) {
+    // Memorised as the model is used: in eval mode (batch-norm running statistics, no dropout) on
+    // the same samples, which are the validation set here.
+    if (t.overfit > 0 && record.val_accuracy == 1.0) {
       spdlog::info("overfit check passed: {} samples memorised after {} epochs", data.train.size(), epoch);
       break;
     }

@@ -153,14 +153,15 @@ TEST(Trainer, OverfitModeMemorisesAHandfulOfSamples) {
   const Size alexnet{96, 96};  // AlexNet features need at least 95x95
   make_dataset(dir / "small", 4, 2, small);
   make_dataset(dir / "large", 4, 2, alexnet);
-  for (const std::string model : {"ann", "cnn", "alexcnn"}) {
+  for (const std::string model : {"ann", "cnn", "alexcnn", "pcnn", "crnn"}) {
     SCOPED_TRACE(model);
-    std::vector<std::string> extra{"training.epochs=40", "training.overfit=6", "training.patience=0"};
+    // The run stops once the samples are memorised; the deeper crnn needs more single-batch epochs.
+    std::vector<std::string> extra{"training.epochs=150", "training.overfit=6", "training.patience=0"};
     if (model == "alexcnn") extra.push_back("model.random_backbone=true");
     const Size size = model == "alexcnn" ? alexnet : small;
     const auto root = dir / (model == "alexcnn" ? "large" : "small");
     const auto summary = run_training(config_for(root, model, extra, size), dir / ("overfit-" + model));
-    EXPECT_EQ(summary.history.back().train_accuracy, 1.0);
+    EXPECT_EQ(summary.history.back().val_accuracy, 1.0);  // memorised in eval mode, on the same samples
     EXPECT_EQ(summary.info.accuracy.at("train").segment, 1.0);
   }
 }

@@ -9,6 +9,7 @@
 //   data:     root, genres, split, split_seed, fractions, filtered_lists, train/val/test roots, cache
 //   model:    name + that model's sizes
 //   training: epochs, batch_size, learning_rate, weight_decay, seed, device, threads, patience, ...
+//   augment:  on-the-fly augmentation of the training segments (all off by default)
 //   output:   the run folder
 //
 // Keys absent from a file keep the defaults below; unknown keys and wrong types are rejected with
@@ -54,6 +55,31 @@ struct TrainingConfig {
   int overfit = 0;              // >0: train on this many samples until memorised (sanity check)
 };
 
+// On-the-fly augmentation of training segments; validation, test, eval and predict never see it.
+// Every draw depends only on (training.seed, epoch, segment), so a run is reproducible and a
+// resumed run augments exactly as an uninterrupted one. Waveform changes (crop, shift, gain,
+// noise, pitch) need the training tracks' audio, which is decoded once and held in memory; the
+// augmented segment then goes through the same audio-to-image path as preprocess.
+struct AugmentConfig {
+  bool crop = false;             // each epoch, every training segment is cut at a random start in its track
+  double shift_seconds = 0.0;    // without crop: segments start up to this much earlier or later
+  double gain_db = 0.0;          // random gain, uniform in [-gain_db, +gain_db]
+  double noise = 0.0;            // probability that a segment gets additive noise
+  double noise_snr_min = 10.0;   // dB, the noise's SNR is uniform in [min, max]
+  double noise_snr_max = 30.0;
+  std::string noise_color = "mixed";  // white | pink | mixed (each noisy segment picks one)
+  double pitch_semitones = 0.0;  // random resampling by up to this many semitones (tempo moves too)
+  int time_masks = 0;            // SpecAugment: masks of whole columns (time) of the model's input
+  int time_mask_width = 0;       //   each up to this many columns wide
+  int freq_masks = 0;            // masks of whole rows (frequency)
+  int freq_mask_width = 0;       //   each up to this many rows high
+  double mixup = 0.0;            // Beta(alpha, alpha) mixing of pairs within a batch; 0: off
+
+  bool changes_audio() const { return crop || shift_seconds > 0 || gain_db > 0 || noise > 0 || pitch_semitones > 0; }
+  bool masks() const { return (time_masks > 0 && time_mask_width > 0) || (freq_masks > 0 && freq_mask_width > 0); }
+  bool any() const { return changes_audio() || masks() || mixup > 0; }
+};
+
 struct ExperimentConfig {
   std::filesystem::path source;  // the file it came from ("" for defaults)
   pipeline::PipelineConfig pipeline;
@@ -64,6 +90,7 @@ struct ExperimentConfig {
   std::string model = "cnn";
   nlohmann::json model_params = nlohmann::json::object();  // checked by the model registry
   TrainingConfig training;
+  AugmentConfig augment;
   std::filesystem::path output;
 };
 

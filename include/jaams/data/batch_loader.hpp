@@ -13,22 +13,31 @@
 
 namespace jaams::data {
 
-class BatchLoader {
+// Where the trainer takes its batches from: BatchLoader (fixed inputs) or
+// train::AugmentedBatchLoader (inputs made anew each epoch).
+class BatchSource {
+ public:
+  virtual ~BatchSource() = default;
+  // The next batch; false when the epoch is done. Rethrows an error of the loader's threads.
+  virtual bool next(torch::Tensor& inputs, torch::Tensor& labels) = 0;
+  // Seconds next() spent blocked waiting for a batch (the data-loading share of step time).
+  virtual double wait_seconds() const = 0;
+  virtual std::size_t batches() const = 0;
+};
+
+class BatchLoader : public BatchSource {
  public:
   // `inputs` [N, ...] and `labels` [N]; batches follow `order` (indices into N), the last one
   // may be short.
   BatchLoader(torch::Tensor inputs, torch::Tensor labels, std::vector<std::int64_t> order, int batch_size,
               int prefetch = 4, bool pin_memory = false);
-  ~BatchLoader();
+  ~BatchLoader() override;
   BatchLoader(const BatchLoader&) = delete;
   BatchLoader& operator=(const BatchLoader&) = delete;
 
-  // The next batch; false when the epoch is done. Rethrows an error of the loader thread.
-  bool next(torch::Tensor& inputs, torch::Tensor& labels);
-
-  // Seconds next() spent blocked waiting for a batch (the data-loading share of step time).
-  double wait_seconds() const { return wait_seconds_; }
-  std::size_t batches() const { return (order_.size() + batch_size_ - 1) / batch_size_; }
+  bool next(torch::Tensor& inputs, torch::Tensor& labels) override;
+  double wait_seconds() const override { return wait_seconds_; }
+  std::size_t batches() const override { return (order_.size() + batch_size_ - 1) / batch_size_; }
 
  private:
   void produce();

@@ -65,6 +65,15 @@ PreprocessSummary run_preprocess(const PreprocessOptions& options);
 // The manifest rows of a preprocessed folder (reads manifest.csv; errors name the file).
 std::vector<ManifestRow> load_preprocessed_manifest(const std::filesystem::path& dir);
 
+// Where a preprocessed track came from: its audio file (as preprocess was given it) and the start
+// of each of its segments in seconds, from tracks/<genre>/<track>.json. Throws jaams::Error naming
+// the record when it is missing or unreadable.
+struct TrackSource {
+  std::filesystem::path audio;
+  std::vector<double> segment_starts;  // by segment index
+};
+TrackSource read_track_source(const std::filesystem::path& dir, const std::string& genre, const std::string& track_id);
+
 std::filesystem::path cache_path(const std::filesystem::path& dir, features::FeatureKind kind, const std::string& genre,
                                  const std::string& track_id);
 std::filesystem::path matrix_cache_path(const std::filesystem::path& dir, features::FeatureKind kind,

@@ -19,6 +19,7 @@ struct ExperimentData {
   std::vector<std::string> classes;
   data::InputLayout layout;  // what the model reads
   data::InputSet train, val, test;
+  std::filesystem::path train_dir;  // the preprocessed folder the training set was read from
   std::string description;  // one line for the log: where the images came from and the split sizes
 };
 
