@@ -142,9 +142,13 @@ TEST(Report, AccuracyCsvMatchesRunJson) {
   std::string line;
   std::getline(csv, line);
   const std::vector<std::string> header = split(line, ',');
-  ASSERT_EQ(header.size(), 15u) << line;
+  // The first 15 columns as before; then the intervals (low, high per accuracy) and the test significance mark.
+  ASSERT_EQ(header.size(), 28u) << line;
   EXPECT_EQ(header[0], "run");
   EXPECT_EQ(header[5], "train_segment");
+  EXPECT_EQ(header[14], "run_dir");
+  EXPECT_EQ(header[25], "test_track_ci_low");
+  EXPECT_EQ(header[27], "test_track_significance");
 
   for (const fs::path& dir : {f.cnn, f.alex}) {
     ASSERT_TRUE(std::getline(csv, line));
@@ -154,7 +158,9 @@ TEST(Report, AccuracyCsvMatchesRunJson) {
     const std::vector<std::string> rest = split(line.substr(name.size() + 1), ',');
     if (name.front() == '"') name = name.substr(1, name.size() - 2);
     EXPECT_EQ(name, info.name);
-    ASSERT_EQ(rest.size(), 14u) << line;
+    ASSERT_EQ(rest.size(), 27u) << line;
+    // These metrics files predate per-track outcomes: no interval, nothing to compare.
+    for (std::size_t c = 14; c < 27; ++c) EXPECT_EQ(rest[c], "") << c << " " << line;
     EXPECT_EQ(rest[0], info.model);
     EXPECT_EQ(rest[1], info.kind);
     EXPECT_EQ(rest[3], info.random_backbone ? "true" : "false");

@@ -34,6 +34,9 @@ std::string model_label(const RunInfo& info);
 // eval/<split>.json, else NaN.
 double split_accuracy(const RunData& run, const std::string& split, bool track_level);
 
+// The 95% bootstrap interval of that accuracy from eval/<split>.json; invalid when not drawn.
+Interval split_interval(const RunData& run, const std::string& split, bool track_level);
+
 // Figure 9: per model (as model_label shows it), the best validation accuracy (segment level) for
 // each image kind. Entries follow kImageKinds; best_run indexes `runs`, -1 when no run has one.
 struct KindComparison {
