@@ -182,6 +182,11 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
   if (c.training.threads < 0 || c.training.loader_threads < 0) t.fail("threads", "must not be negative");
   if (c.training.patience < 0 || c.training.overfit < 0) t.fail("patience", "must not be negative");
 
+  YamlSection ev = top.section("eval");
+  ev.read("bootstrap", c.eval.bootstrap);
+  ev.reject_unknown_keys();
+  if (c.eval.bootstrap < 0) ev.fail("bootstrap", "must not be negative (0 turns the confidence intervals off)");
+
   top.read("output", c.output);
   top.reject_unknown_keys();
   if (c.data.filtered_lists.empty()) c.data.filtered_lists = find_data_file("configs/splits");
@@ -220,6 +225,7 @@ nlohmann::json to_json(const ExperimentConfig& c) {
                    {"seed", c.training.seed},           {"device", c.training.device},
                    {"threads", c.training.threads},     {"loader_threads", c.training.loader_threads},
                    {"patience", c.training.patience},   {"overfit", c.training.overfit}};
+  j["eval"] = {{"bootstrap", c.eval.bootstrap}};
   j["output"] = c.output.string();
   return j;
 }
@@ -238,7 +244,8 @@ void flatten(const nlohmann::json& j, const std::string& prefix, std::map<std::s
 std::vector<std::string> resume_conflicts(const ExperimentConfig& before, const ExperimentConfig& now) {
   // What a resumed run may change: how long and where it trains, not what it learns from.
   static const std::set<std::string> safe{"training.epochs", "training.patience", "training.threads",
-                                          "training.loader_threads", "training.device", "output"};
+                                          "training.loader_threads", "training.device", "eval.bootstrap",
+                                          "output"};
   std::map<std::string, nlohmann::json> a, b;
   flatten(to_json(before), "", a);
   flatten(to_json(now), "", b);

@@ -115,3 +115,34 @@ TEST(Significance, IntervalsAndTracksSurviveTheMetricsFile) {
 
 }  // namespace
 }  // namespace jaams::eval
+
+namespace jaams::eval {
+namespace {
+
+TEST(ReportCalibration, TheHtmlDrawsAReliabilityDiagramBeforeAndAfterTheTemperature) {
+  RunData run = run_with_test("a", 40, range(0, 10));
+  std::vector<SegmentPrediction> preds;
+  for (const auto& t : run.split_metrics["test"].per_track) {
+    std::vector<float> p(2, 0.1f);
+    p[static_cast<std::size_t>(t.predicted)] = 0.9f;
+    preds.push_back({t.track_id, t.label, p});
+  }
+  set_calibration(run.split_metrics["test"], preds, 1.7);
+  const Metrics& m = run.split_metrics["test"];
+  // 30 of 40 right at confidence 0.9: ECE 0.15 before; softened towards 0.75 after.
+  EXPECT_NEAR(m.calibration.ece, 0.15, 1e-6);
+  EXPECT_LT(m.calibrated.ece, m.calibration.ece);
+  const std::string html = report_html({run}, "t");
+  EXPECT_NE(html.find("Reliability (segments, 15 bins)"), std::string::npos);
+  EXPECT_NE(html.find("model, ECE 0.150"), std::string::npos);
+  EXPECT_NE(html.find("T = 1.70, ECE"), std::string::npos);
+  // The calibration survives the metrics file.
+  const Metrics back = metrics_from_json(to_json(m), "test.json");
+  EXPECT_DOUBLE_EQ(back.temperature, 1.7);
+  EXPECT_DOUBLE_EQ(back.calibrated.ece, m.calibrated.ece);
+  EXPECT_EQ(back.calibration.bins.size(), 15u);
+  EXPECT_NE(to_text(m).find("after temperature 1.700"), std::string::npos) << to_text(m);
+}
+
+}  // namespace
+}  // namespace jaams::eval

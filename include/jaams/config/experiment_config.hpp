@@ -9,6 +9,7 @@
 //   data:     root, genres, split, split_seed, fractions, filtered_lists, train/val/test roots, cache
 //   model:    name + that model's sizes
 //   training: epochs, batch_size, learning_rate, weight_decay, seed, device, threads, patience, ...
+//   eval:     bootstrap (resamples behind every 95% confidence interval)
 //   output:   the run folder
 //
 // Keys absent from a file keep the defaults below; unknown keys and wrong types are rejected with
@@ -54,6 +55,10 @@ struct TrainingConfig {
   int overfit = 0;              // >0: train on this many samples until memorised (sanity check)
 };
 
+struct EvalConfig {
+  int bootstrap = 1000;  // resamples of the tracks for each 95% confidence interval; 0: no intervals
+};
+
 struct ExperimentConfig {
   std::filesystem::path source;  // the file it came from ("" for defaults)
   pipeline::PipelineConfig pipeline;
@@ -64,6 +69,7 @@ struct ExperimentConfig {
   std::string model = "cnn";
   nlohmann::json model_params = nlohmann::json::object();  // checked by the model registry
   TrainingConfig training;
+  EvalConfig eval;
   std::filesystem::path output;
 };
 
