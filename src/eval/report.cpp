@@ -84,7 +84,7 @@ std::string accuracy_table_markdown(const std::vector<RunData>& runs) {
       for (bool track : {false, true}) {
         out << ' ' << text::fixed(split_accuracy(run, split, track), 4, "-");
         const Interval ci = split_interval(run, split, track);
-        if (ci.valid()) out << " [" << text::fixed(ci.low, 3) << ", " << text::fixed(ci.high, 3) << "]";
+        if (ci.valid()) out << ' ' << text::interval(ci.low, ci.high, 3);
         any_interval = any_interval || ci.valid();
         if (track && split == std::string("test") && marks[r] != SignificanceMark::none) {
           out << " (" << significance_note(marks[r]) << ")";

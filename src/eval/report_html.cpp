@@ -53,8 +53,8 @@ std::string model_html(const RunInfo& info) {
 
 std::string interval_html(const Interval& ci) {
   if (!ci.valid()) return "";
-  return "<span class=\"ci\" title=\"95% bootstrap confidence interval over tracks\">[" + text::fixed(ci.low, 3) +
-         ", " + text::fixed(ci.high, 3) + "]</span>";
+  return "<span class=\"ci\" title=\"95% bootstrap confidence interval over tracks\">" +
+         text::interval(ci.low, ci.high, 3) + "</span>";
 }
 
 std::string mark_html(SignificanceMark mark) {
@@ -82,12 +82,9 @@ std::string significance_html(const std::vector<RunData>& runs, const std::vecto
   for (const auto& t : tests) {
     const std::string& a = runs[t.a].info.name;
     const std::string& b = runs[t.b].info.name;
-    const std::string verdict = !t.significant()       ? "no significant difference"
-                                : t.only_a > t.only_b ? a + " is better"
-                                                      : b + " is better";
     out << "<tr><td>" << escape(a) << "</td><td>" << escape(b) << "</td><td class=\"num\">" << t.tracks
         << "</td><td class=\"num\">" << t.only_a << "</td><td class=\"num\">" << t.only_b
-        << "</td><td class=\"num\">" << text::fixed(t.p, 4) << "</td><td>" << escape(verdict) << "</td></tr>\n";
+        << "</td><td class=\"num\">" << text::fixed(t.p, 4) << "</td><td>" << escape(verdict(runs, t)) << "</td></tr>\n";
   }
   out << "</table>\n";
   return out.str();

@@ -86,6 +86,11 @@ std::vector<SignificanceMark> significance_marks(const std::vector<RunData>& run
   return marks;
 }
 
+std::string verdict(const std::vector<RunData>& runs, const PairedTest& t) {
+  if (!t.significant()) return "no significant difference";
+  return runs[t.only_a > t.only_b ? t.a : t.b].info.name + " is better";
+}
+
 std::string significance_markdown(const std::vector<RunData>& runs, const std::vector<PairedTest>& tests) {
   std::ostringstream out;
   if (tests.empty()) {
@@ -100,11 +105,8 @@ std::string significance_markdown(const std::vector<RunData>& runs, const std::v
   for (const auto& t : tests) {
     const std::string& a = runs[t.a].info.name;
     const std::string& b = runs[t.b].info.name;
-    const std::string verdict = !t.significant() ? "no significant difference"
-                                : t.only_a > t.only_b ? a + " is better"
-                                                      : b + " is better";
     out << "| " << text::markdown_cell(a) << " | " << text::markdown_cell(b) << " | " << t.tracks << " | " << t.only_a
-        << " | " << t.only_b << " | " << text::fixed(t.p, 4) << " | " << text::markdown_cell(verdict) << " |\n";
+        << " | " << t.only_b << " | " << text::fixed(t.p, 4) << " | " << text::markdown_cell(verdict(runs, t)) << " |\n";
   }
   return out.str();
 }

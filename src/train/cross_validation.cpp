@@ -45,7 +45,7 @@ nlohmann::json interval_json(const eval::Interval& ci) {
 }
 
 std::string ci_text(const eval::Interval& ci) {
-  return ci.valid() ? "[" + eval::text::fixed(ci.low, 3) + ", " + eval::text::fixed(ci.high, 3) + "]" : "n/a";
+  return eval::text::interval(ci.low, ci.high, 3);
 }
 
 }  // namespace

@@ -40,6 +40,9 @@ enum class SignificanceMark {
 std::vector<SignificanceMark> significance_marks(const std::vector<RunData>& runs, const std::vector<PairedTest>& tests,
                                                  const std::string& split = "test");
 
+// "no significant difference" or "<run> is better".
+std::string verdict(const std::vector<RunData>& runs, const PairedTest& test);
+
 // The significance section of report.md: the pairs with their counts, p-values and verdicts.
 std::string significance_markdown(const std::vector<RunData>& runs, const std::vector<PairedTest>& tests);
 
