@@ -7,7 +7,7 @@
 // cross-validation finishes it with the same result as an uninterrupted one.
 //
 // The summary (DIR/summary.json) gives per fold and overall: segment and track accuracy, macro
-// F1, per-class recall (track level), mean and std over the folds, the pooled confusion
+// F1, per-class recall (segment level), mean and std over the folds, the pooled confusion
 // matrices, and 95% bootstrap intervals over the tracks (a track's unit holds its outcomes in
 // every repeat, so repeats never count as extra tracks).
 #include <filesystem>
