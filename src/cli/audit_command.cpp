@@ -18,6 +18,7 @@
 #include "jaams/audit/duplicates.hpp"
 #include "jaams/audit/fingerprint.hpp"
 #include "jaams/data/splits.hpp"
+#include "jaams/eval/audit_record.hpp"
 #include "jaams/eval/text_format.hpp"
 #include "jaams/predict/inputs.hpp"
 #include "jaams/util/atomic_file.hpp"
@@ -116,8 +117,14 @@ void run_audit_command(const AuditCliOptions& cli) {
   write_file_atomic(cli.output, csv.str());
 
   std::size_t crossing = 0;
+  eval::AuditRecord record;
+  record.data = cli.data;
+  record.files = files.size();
+  record.pairs = pairs.size();
   for (std::size_t g = 0; g < groups.size(); ++g) {
     std::set<std::string> all;
+    eval::DuplicateGroup& kept = record.groups.emplace_back();
+    for (std::size_t i : groups[g]) kept.files.push_back(files[i].string());
     std::cout << "group " << g + 1 << ':';
     for (std::size_t i : groups[g]) {
       const auto s = subsets_of(files[i]);
@@ -125,12 +132,16 @@ void run_audit_command(const AuditCliOptions& cli) {
       std::cout << "\n  " << files[i].string();
       if (!cli.run.empty()) std::cout << " (" << (s.empty() ? "not in the run" : joined(s)) << ')';
     }
+    kept.splits.assign(all.begin(), all.end());
+    kept.crosses_splits = all.size() > 1;
     if (all.size() > 1) {
       ++crossing;
       std::cout << "\n  CROSSES SPLITS: " << joined(all);
     }
     std::cout << '\n';
   }
+  // Beside the run, for `jaams report` to show next to the accuracies.
+  if (!cli.run.empty()) eval::write_audit_record(cli.run, record);
   spdlog::info("audit: {} files ({} could not be decoded), {} duplicate pairs in {} groups{}; pairs in {}", files.size(),
                failed, pairs.size(), groups.size(),
                cli.run.empty() ? "" : ", " + std::to_string(crossing) + " crossing the splits of " + cli.run, cli.output);
@@ -142,7 +153,9 @@ void setup_audit(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "audit", "Find the same recording twice in a dataset (other name, gain, encoding or a shifted start)");
   cmd->add_option("data", opts->data, "Audio folder (searched recursively), file or @list.txt")->required();
-  cmd->add_option("--run", opts->run, "Training run folder: flag groups whose tracks sit in more than one of its splits");
+  cmd->add_option("--run", opts->run,
+                  "Training run folder: flag groups whose tracks sit in more than one of its splits "
+                  "(kept as RUN/audit.json for jaams report)");
   cmd->add_option("-o,--output", opts->output, "CSV of the duplicate pairs")->capture_default_str();
   cmd->add_option("--threads", opts->threads, "Decoding threads (0: all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-offset", opts->max_offset, "Largest start shift searched, in seconds")

@@ -35,7 +35,27 @@ RunData load_run(const fs::path& run_dir) {
     if (fs::exists(split_metrics_path(run_dir, split), ec))
       run.split_metrics[split] = read_split_metrics(run_dir, split);
   }
+  if (fs::exists(run_dir / kAuditFile, ec)) run.audit = read_audit_record(run_dir / kAuditFile);
   return run;
+}
+
+std::string audit_markdown(const RunData& run) {
+  if (!run.audit) return "";
+  const AuditRecord& a = *run.audit;
+  std::ostringstream out;
+  out << "\n#### Duplicate recordings\n\n`jaams audit` of `" << a.data << "`: " << a.files << " files, " << a.pairs
+      << " duplicate pairs in " << a.groups.size() << " groups, **" << a.crossing()
+      << "** crossing this run's splits (music tested that was also trained on).\n";
+  for (const auto& g : a.groups) {
+    if (!g.crosses_splits) continue;
+    out << "\n- ";
+    for (std::size_t i = 0; i < g.files.size(); ++i) out << (i ? ", " : "") << '`' << g.files[i] << '`';
+    out << " (";
+    for (std::size_t i = 0; i < g.splits.size(); ++i) out << (i ? "+" : "") << g.splits[i];
+    out << ')';
+  }
+  if (a.crossing() > 0) out << '\n';
+  return out.str();
 }
 
 std::string model_label(const RunInfo& info) {
@@ -206,6 +226,7 @@ std::string report_markdown(const std::vector<RunData>& runs, const std::string&
       out << "\n#### Test set\n\n" << to_markdown(test->second, "");
     else
       out << "\nNo test-set evaluation (" << split_metrics_path(run.dir, "test").string() << ") was found.\n";
+    out << audit_markdown(run);
   }
   return out.str();
 }

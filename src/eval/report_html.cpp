@@ -296,6 +296,24 @@ std::string run_section(const RunData& run, std::size_t index) {
     out << ".</p>\n<div class=\"charts\">\n" << svg::heatmap(map) << per_class_table(m) << reliability_diagram(m)
         << "</div>\n";
   }
+  if (run.audit) {
+    const AuditRecord& a = *run.audit;
+    out << "<p>Duplicate recordings (<code>jaams audit</code> of <code>" << escape(a.data) << "</code>): " << a.files
+        << " files, " << a.pairs << " pairs in " << a.groups.size() << " groups, "
+        << (a.crossing() > 0 ? "<span class=\"flag\">" : "<b>") << a.crossing() << " crossing this run's splits"
+        << (a.crossing() > 0 ? "</span>" : "</b>") << ".</p>\n";
+    if (a.crossing() > 0) {
+      out << "<table>\n<tr><th>Files</th><th>Splits</th></tr>\n";
+      for (const auto& g : a.groups) {
+        if (!g.crosses_splits) continue;
+        std::string files, splits;
+        for (const auto& f : g.files) files += (files.empty() ? "" : "<br>") + escape(f);
+        for (const auto& sp : g.splits) splits += (splits.empty() ? "" : " + ") + escape(sp);
+        out << "<tr><td>" << files << "</td><td>" << splits << "</td></tr>\n";
+      }
+      out << "</table>\n";
+    }
+  }
   out << "</section>\n";
   return out.str();
 }

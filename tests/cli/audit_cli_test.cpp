@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "jaams/eval/audit_record.hpp"
 #include "test_support.hpp"
 
 namespace jaams {
@@ -39,6 +40,13 @@ TEST(AuditCli, FlagsACopyThatCrossesTheRunsSplits) {
             "group,file_a,file_b,offset_seconds,bit_error_rate,overlap_seconds,split_a,split_b,crosses_splits");
   EXPECT_NE(csv.find(",0.000,"), std::string::npos) << csv;  // no shift
   EXPECT_NE(csv.find(",train,test,true\n"), std::string::npos) << csv;
+  // Kept beside the run for the report.
+  const eval::AuditRecord record = eval::read_audit_record(dir / "run" / eval::kAuditFile);
+  EXPECT_EQ(record.files, 4u);
+  EXPECT_EQ(record.pairs, 1u);
+  ASSERT_EQ(record.groups.size(), 1u);
+  EXPECT_TRUE(record.groups[0].crosses_splits);
+  EXPECT_EQ(record.groups[0].splits, (std::vector<std::string>{"test", "train"}));
 
   // Without --run: the pair, no split columns.
   const std::string plain = test::run_jaams("--quiet audit '" + (dir / "data").string() + "' --output '" +

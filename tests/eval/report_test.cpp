@@ -279,3 +279,35 @@ TEST(SvgPlot, LineChartBreaksAtMissingValues) {
 
 }  // namespace
 }  // namespace jaams::eval
+
+namespace jaams::eval {
+namespace {
+
+TEST(Report, ShowsTheDuplicateRecordingsAnAuditFoundInARun) {
+  Fixture f;
+  AuditRecord audit;
+  audit.data = "data/gtzan";
+  audit.files = 1000;
+  audit.pairs = 3;
+  audit.groups = {{{"blues/blues.00001.wav", "blues/blues.00077.wav"}, {"test", "train"}, true},
+                  {{"pop/pop.00010.wav", "pop/pop.00011.wav"}, {"train"}, false}};
+  write_audit_record(f.cnn, audit);
+  const std::vector<RunData> runs = {load_run(f.cnn), load_run(f.alex)};
+  ASSERT_TRUE(runs[0].audit.has_value());
+  EXPECT_FALSE(runs[1].audit.has_value());
+  EXPECT_EQ(runs[0].audit->crossing(), 1u);
+  const std::string md = report_markdown(runs, "t");
+  EXPECT_NE(md.find("1000 files, 3 duplicate pairs in 2 groups, **1** crossing this run's splits"), std::string::npos)
+      << md;
+  EXPECT_NE(md.find("- `blues/blues.00001.wav`, `blues/blues.00077.wav` (test+train)"), std::string::npos) << md;
+  EXPECT_EQ(md.find("pop.00010"), std::string::npos) << "a group within one split is no leak";
+  const std::string html = report_html(runs, "t");
+  EXPECT_NE(html.find("<span class=\"flag\">1 crossing this run's splits</span>"), std::string::npos);
+  EXPECT_NE(html.find("blues/blues.00001.wav<br>blues/blues.00077.wav"), std::string::npos);
+  // A broken record is refused with its path.
+  std::ofstream(f.cnn / kAuditFile) << "{\"data\": 3}";
+  EXPECT_NE(test::error_of([&] { load_run(f.cnn); }).find("audit.json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace jaams::eval

@@ -7,9 +7,11 @@
 // SVG, no scripts, no external references, so it opens offline).
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "jaams/eval/audit_record.hpp"
 #include "jaams/eval/metrics.hpp"
 #include "jaams/eval/run_files.hpp"
 
@@ -22,7 +24,11 @@ struct RunData {
   RunInfo info;
   std::vector<EpochRecord> history;
   std::map<std::string, Metrics> split_metrics;  // keyed by split name
+  std::optional<AuditRecord> audit;              // audit.json, when `jaams audit --run` checked this run
 };
+
+// The per-run note on duplicate recordings (Markdown); empty without an audit record.
+std::string audit_markdown(const RunData& run);
 
 // Throws jaams::Error naming the folder when it is not a run folder, or the file when one is bad.
 RunData load_run(const std::filesystem::path& run_dir);
