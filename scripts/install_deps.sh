@@ -15,9 +15,10 @@ build_packages=(
   libcli11-dev libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev
   libgtest-dev
 )
-# Test-only helpers: sox/flac/vorbis-tools write the format fixtures, python3-torch(vision) builds
+# Test-only helpers: sox/flac/vorbis-tools write the format fixtures (libsox-fmt-mp3: the MP3 copies
+# of the duplicate audit test), python3-torch(vision) builds
 # reference AlexNet weights and the PyTorch side of the training benchmark.
-test_packages=(sox python3-numpy python3-torch python3-torchvision)
+test_packages=(sox libsox-fmt-mp3 python3-numpy python3-torch python3-torchvision)
 
 want=("${build_packages[@]}")
 if [[ "${1:-}" != "--build-only" ]]; then want+=("${test_packages[@]}"); fi

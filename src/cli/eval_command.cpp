@@ -9,6 +9,7 @@
 
 #include "command_registry.hpp"
 #include "inference_options.hpp"
+#include "jaams/config/experiment_config.hpp"
 #include "jaams/eval/metrics_format.hpp"
 #include "jaams/models/device.hpp"
 #include "jaams/predict/evaluation.hpp"
@@ -31,6 +32,7 @@ struct EvalCliOptions {
   int threads = 0;
   int batch_size = 0;
   std::string device = "auto";
+  int bootstrap = -1;  // -1: the run's eval.bootstrap with --run, else the default
 };
 
 std::string folder_name(const fs::path& p) {
@@ -56,6 +58,7 @@ void run_eval_command(const EvalCliOptions& cli) {
   std::string title;
   eval::Metrics metrics;
   bool some_failed = false;
+  int resamples = eval::kDefaultBootstrapResamples;
 
   if (!cli.data.empty()) {
     predict::Predictor predictor = predict::load_predictor(model, o);
@@ -85,11 +88,13 @@ void run_eval_command(const EvalCliOptions& cli) {
     const int batch = cli.batch_size > 0 ? cli.batch_size : predict::default_batch_size(device);
     const auto ev = predict::evaluate_run_split(package, model.string(), cli.run, cli.split, o.pooling, batch);
     metrics = ev.metrics;
+    resamples = config::load_experiment_config(fs::path(cli.run) / "config.yaml").eval.bootstrap;
     spdlog::info("eval: {} segments of split '{}' from {}", ev.segments, cli.split, ev.images_dir.string());
     title = "Evaluation of " + model.string() + " on the " + cli.split + " split of " + cli.run + " (" + cli.pooling +
             " pooling)";
   }
 
+  eval::set_confidence_intervals(metrics, cli.bootstrap >= 0 ? cli.bootstrap : resamples);
   eval::write_metrics_json(out_dir / "metrics.json", metrics);
   write_file_atomic(out_dir / "metrics.md", eval::to_markdown(metrics, title));
   std::cout << eval::to_text(metrics) << std::flush;
@@ -113,6 +118,10 @@ void setup_eval(CLI::App& app) {
   cmd->add_option("--pooling", opts->pooling, "Segment probabilities -> track: mean, vote or max")
       ->check(CLI::IsMember({"mean", "vote", "max"}))
       ->capture_default_str();
+  cmd->add_option("--bootstrap", opts->bootstrap,
+                  "Resamples of the tracks for the 95% confidence intervals (0: none; default: the run's "
+                  "eval.bootstrap with --run, else 1000)")
+      ->check(CLI::NonNegativeNumber);
   add_inference_options(cmd, opts->threads, opts->batch_size, opts->device,
                         "Decoding/feature threads with --data (0: all cores)");
   cmd->footer(

@@ -9,6 +9,7 @@
 #include "command_registry.hpp"
 #include "inference_options.hpp"
 #include "jaams/eval/pooling.hpp"
+#include "jaams/eval/statistics.hpp"
 #include "jaams/predict/inputs.hpp"
 #include "jaams/predict/predictor.hpp"
 #include "jaams/predict/result_writer.hpp"
@@ -33,6 +34,8 @@ struct PredictCliOptions {
   bool resume = false;
   std::string shard;
   bool tags = false;
+  double min_confidence = 0.0;
+  bool calibrated = false;
 };
 
 void run_predict_command(const PredictCliOptions& cli) {
@@ -53,6 +56,7 @@ void run_predict_command(const PredictCliOptions& cli) {
   layout.top_k = static_cast<std::size_t>(cli.top_k);
   layout.segment_rows = cli.segments;
   layout.class_columns = cli.segments;
+  layout.min_confidence = cli.min_confidence;
 
   // Inputs first: a typo in a PATH should fail before the model is loaded.
   std::vector<std::filesystem::path> inputs = predict::collect_inputs(cli.paths);
@@ -107,7 +111,14 @@ void run_predict_command(const PredictCliOptions& cli) {
   std::size_t failed = 0;
   double audio_seconds = 0.0;
   Progress progress("predict", inputs.size(), "files");
+  const double temperature = cli.calibrated ? predictor.settings().temperature : 1.0;
+  if (cli.calibrated && temperature == 1.0)
+    spdlog::warn("{}: --calibrated: the package has no fitted temperature (trained without a validation split "
+                 "or by an older jaams); probabilities are the model's own",
+                 cli.model);
   predictor.run(inputs, [&](predict::FileResult&& r) {
+    // The track's probabilities only: a monotone change of one vector, so its genre stays the same.
+    if (r.ok() && temperature != 1.0) r.probabilities = eval::apply_temperature(r.probabilities, temperature);
     writer.write(r);
     audio_seconds += r.audio_seconds;
     if (!r.ok()) {
@@ -149,6 +160,14 @@ void setup_predict(CLI::App& app) {
       ->check(CLI::Range(std::size_t{0}, std::size_t{1000000000}))
       ->capture_default_str();
   add_inference_options(cmd, opts->threads, opts->batch_size, opts->device);
+  cmd->add_option("--min-confidence", opts->min_confidence,
+                  "Write the genre of a track as 'unknown' when its pooled top probability is below P "
+                  "(the probabilities are still written)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->type_name("P");
+  cmd->add_flag("--calibrated", opts->calibrated,
+                "Track probabilities after the package's temperature (fitted on the validation split after "
+                "training); the genres do not change, --min-confidence then reads calibrated values");
   cmd->add_flag("--resume", opts->resume, "Continue an interrupted run: skip the files already in --output");
   cmd->add_flag("--tags", opts->tags,
                 "Also write the model's music tags (transfer models: compact_cnn's 50 Million Song Dataset tags), "

@@ -213,6 +213,11 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
   if (g.freq_mask_width < 0) a.fail("freq_mask_width", "must not be negative");
   if (!(g.mixup >= 0 && g.mixup <= 10)) a.fail("mixup", "is Beta's alpha: must be in [0, 10] (0: off)");
 
+  YamlSection ev = top.section("eval");
+  ev.read("bootstrap", c.eval.bootstrap);
+  ev.reject_unknown_keys();
+  if (c.eval.bootstrap < 0) ev.fail("bootstrap", "must not be negative (0 turns the confidence intervals off)");
+
   top.read("output", c.output);
   top.reject_unknown_keys();
   if (c.data.filtered_lists.empty()) c.data.filtered_lists = find_data_file("configs/splits");
@@ -265,6 +270,7 @@ nlohmann::json to_json(const ExperimentConfig& c) {
                   {"freq_masks", g.freq_masks},
                   {"freq_mask_width", g.freq_mask_width},
                   {"mixup", g.mixup}};
+  j["eval"] = {{"bootstrap", c.eval.bootstrap}};
   j["output"] = c.output.string();
   return j;
 }
@@ -283,7 +289,8 @@ void flatten(const nlohmann::json& j, const std::string& prefix, std::map<std::s
 std::vector<std::string> resume_conflicts(const ExperimentConfig& before, const ExperimentConfig& now) {
   // What a resumed run may change: how long and where it trains, not what it learns from.
   static const std::set<std::string> safe{"training.epochs", "training.patience", "training.threads",
-                                          "training.loader_threads", "training.device", "output"};
+                                          "training.loader_threads", "training.device", "eval.bootstrap",
+                                          "output"};
   std::map<std::string, nlohmann::json> a, b;
   flatten(to_json(before), "", a);
   flatten(to_json(now), "", b);

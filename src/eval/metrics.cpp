@@ -119,11 +119,52 @@ Metrics compute_metrics(const std::vector<std::string>& classes, const std::vect
     track_probs[it->second].push_back(p.probabilities);
   }
 
+  std::vector<TrackOutcome> per_track(track_labels.size());
+  for (const auto& [id, t] : track_index) per_track[t].track_id = id;
   for (std::size_t t = 0; t < track_labels.size(); ++t) {
     const std::vector<float> pooled = pool(track_probs[t], Pooling::mean);
-    ++track_confusion[static_cast<std::size_t>(track_labels[t])][argmax(pooled)];
+    const auto predicted = argmax(pooled);
+    ++track_confusion[static_cast<std::size_t>(track_labels[t])][predicted];
+    TrackOutcome& o = per_track[t];
+    o.label = track_labels[t];
+    o.predicted = static_cast<int>(predicted);
+    o.segments = static_cast<long>(track_probs[t].size());
+    for (const auto& seg : track_probs[t])
+      if (argmax(seg) == static_cast<std::size_t>(o.label)) ++o.segments_correct;
   }
-  return metrics_from_confusion(classes, std::move(confusion), std::move(track_confusion));
+  Metrics m = metrics_from_confusion(classes, std::move(confusion), std::move(track_confusion));
+  m.per_track = std::move(per_track);
+  return m;
+}
+
+void set_calibration(Metrics& m, const std::vector<SegmentPrediction>& predictions, double temperature) {
+  std::vector<std::vector<float>> raw, scaled;
+  std::vector<int> labels;
+  for (const auto& p : predictions) {
+    raw.push_back(p.probabilities);
+    scaled.push_back(apply_temperature(p.probabilities, temperature));
+    labels.push_back(p.label);
+  }
+  m.calibration = calibration(raw, labels);
+  m.temperature = temperature;
+  m.calibrated = calibration(scaled, labels);
+}
+
+void set_confidence_intervals(Metrics& m, int resamples, std::uint64_t seed) {
+  m.bootstrap_resamples = resamples;
+  m.bootstrap_seed = seed;
+  m.segment_accuracy_ci = {};
+  m.track_accuracy_ci = {};
+  if (resamples < 1 || m.per_track.empty()) return;
+  std::vector<double> seg_correct, seg_total, track_correct, ones(m.per_track.size(), 1.0);
+  for (const auto& t : m.per_track) {
+    seg_correct.push_back(static_cast<double>(t.segments_correct));
+    seg_total.push_back(static_cast<double>(t.segments));
+    track_correct.push_back(t.predicted == t.label ? 1.0 : 0.0);
+  }
+  // The same seed for both levels: the same resampled track sets, so the two intervals agree.
+  m.segment_accuracy_ci = bootstrap_interval(seg_correct, seg_total, resamples, seed);
+  m.track_accuracy_ci = bootstrap_interval(track_correct, ones, resamples, seed);
 }
 
 }  // namespace jaams::eval

@@ -77,13 +77,71 @@ std::string confusion_markdown(const std::vector<std::string>& classes, const Ma
   return out.str();
 }
 
+std::vector<TrackOutcome> per_track_from_json(const json& j, std::size_t classes, const std::string& source) {
+  const std::string where = source + ": 'per_track'";
+  if (!j.is_array()) throw Error(where + " must be a list of tracks");
+  std::vector<TrackOutcome> out;
+  for (const auto& t : j) {
+    TrackOutcome o;
+    try {
+      o.track_id = t.at("track").get<std::string>();
+      o.label = t.at("actual").get<int>();
+      o.predicted = t.at("predicted").get<int>();
+      o.segments = t.at("segments").get<long>();
+      o.segments_correct = t.at("segments_correct").get<long>();
+    } catch (const json::exception&) {
+      throw Error(where + " holds " + t.dump() +
+                  ", not {\"track\", \"actual\", \"predicted\", \"segments\", \"segments_correct\"}");
+    }
+    const auto n = static_cast<int>(classes);
+    if (o.label < 0 || o.label >= n || o.predicted < 0 || o.predicted >= n || o.segments < 1 ||
+        o.segments_correct < 0 || o.segments_correct > o.segments)
+      throw Error(where + ": track '" + o.track_id + "' has a class index or segment count out of range");
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+json calibration_to_json(const Calibration& c) {
+  json bins = json::array();
+  for (const auto& b : c.bins) bins.push_back({b.low, b.high, b.count, b.mean_confidence, b.accuracy});
+  return {{"ece", number_or_null(c.ece)}, {"bins", bins}};
+}
+
+Calibration calibration_from_json(const json& j, const std::string& where) {
+  Calibration c;
+  try {
+    c.ece = j.at("ece").is_null() ? std::nan("") : j.at("ece").get<double>();
+    for (const auto& b : j.at("bins")) {
+      if (b.size() != 5) throw Error(where + ": a bin must be [low, high, count, mean_confidence, accuracy]");
+      c.bins.push_back({b[0].get<double>(), b[1].get<double>(), b[2].get<long>(), b[3].get<double>(), b[4].get<double>()});
+    }
+  } catch (const json::exception&) {
+    throw Error(where + " must be {\"ece\", \"bins\": [[low, high, count, mean_confidence, accuracy], ...]}");
+  }
+  return c;
+}
+
+std::string interval_text(const Interval& ci) {
+  return ci.valid() ? " [95% CI " + text::fixed(ci.low, 4) + "-" + text::fixed(ci.high, 4) + "]" : "";
+}
+
 std::string summary_line(const Metrics& m) {
   std::ostringstream out;
   out << "Segments: " << m.segments << " (tracks: " << m.tracks
-      << "). Segment accuracy: " << text::fixed(m.segment_accuracy, 4)
-      << ", track accuracy: " << text::fixed(m.track_accuracy, 4) << ", macro F1: " << text::fixed(m.macro_f1, 4);
+      << "). Segment accuracy: " << text::fixed(m.segment_accuracy, 4) << interval_text(m.segment_accuracy_ci)
+      << ", track accuracy: " << text::fixed(m.track_accuracy, 4) << interval_text(m.track_accuracy_ci)
+      << ", macro F1: " << text::fixed(m.macro_f1, 4);
   if (!std::isnan(m.mean_loss)) out << ", mean loss: " << text::fixed(m.mean_loss, 4);
   out << '.';
+  if (!std::isnan(m.calibration.ece)) {
+    out << "\nCalibration (" << m.calibration.bins.size() << " bins, segments): ECE " << text::fixed(m.calibration.ece, 4);
+    if (m.temperature != 1.0)
+      out << ", " << text::fixed(m.calibrated.ece, 4) << " after temperature " << text::fixed(m.temperature, 3);
+    else
+      out << " (no temperature fitted)";
+    out << '.';
+  }
   return out.str();
 }
 
@@ -107,16 +165,40 @@ json to_json(const Metrics& m) {
                          {"precision_defined", static_cast<bool>(m.precision_defined[c])},
                          {"recall_defined", static_cast<bool>(m.recall_defined[c])}});
   }
-  return json{{"classes", m.classes},
-              {"segments", m.segments},
-              {"tracks", m.tracks},
-              {"segment_accuracy", m.segment_accuracy},
-              {"track_accuracy", m.track_accuracy},
-              {"macro_f1", m.macro_f1},
-              {"mean_loss", number_or_null(m.mean_loss)},
-              {"confusion", m.confusion},
-              {"track_confusion", m.track_confusion},
-              {"per_class", per_class}};
+  json out{{"classes", m.classes},
+           {"segments", m.segments},
+           {"tracks", m.tracks},
+           {"segment_accuracy", m.segment_accuracy},
+           {"track_accuracy", m.track_accuracy},
+           {"macro_f1", m.macro_f1},
+           {"mean_loss", number_or_null(m.mean_loss)},
+           {"confusion", m.confusion},
+           {"track_confusion", m.track_confusion},
+           {"per_class", per_class}};
+  if (m.bootstrap_resamples > 0) {
+    const auto pair = [](const Interval& ci) { return json::array({number_or_null(ci.low), number_or_null(ci.high)}); };
+    out["bootstrap"] = {{"resamples", m.bootstrap_resamples},
+                        {"seed", m.bootstrap_seed},
+                        {"level", 0.95},
+                        {"segment_accuracy", pair(m.segment_accuracy_ci)},
+                        {"track_accuracy", pair(m.track_accuracy_ci)}};
+  }
+  if (!std::isnan(m.calibration.ece)) {
+    out["calibration"] = {{"temperature", m.temperature},
+                          {"raw", calibration_to_json(m.calibration)},
+                          {"calibrated", calibration_to_json(m.calibrated)}};
+  }
+  if (!m.per_track.empty()) {
+    json tracks = json::array();
+    for (const auto& t : m.per_track)
+      tracks.push_back({{"track", t.track_id},
+                        {"actual", t.label},
+                        {"predicted", t.predicted},
+                        {"segments", t.segments},
+                        {"segments_correct", t.segments_correct}});
+    out["per_track"] = std::move(tracks);
+  }
+  return out;
 }
 
 Metrics metrics_from_json(const json& j, const std::string& source) {
@@ -136,6 +218,34 @@ Metrics metrics_from_json(const json& j, const std::string& source) {
   if (const auto it = j.find("mean_loss"); it != j.end() && !it->is_null()) {
     if (!it->is_number()) throw Error(source + ": 'mean_loss' must be a number or null");
     m.mean_loss = it->get<double>();
+  }
+  if (const auto it = j.find("per_track"); it != j.end()) {
+    m.per_track = per_track_from_json(*it, n, source);
+    long segments = 0;
+    for (const auto& t : m.per_track) segments += t.segments;
+    if (m.per_track.size() != m.tracks || static_cast<std::size_t>(segments) != m.segments)
+      throw Error(source + ": 'per_track' lists " + std::to_string(m.per_track.size()) + " tracks of " +
+                  std::to_string(segments) + " segments, the confusion matrices " + std::to_string(m.tracks) +
+                  " of " + std::to_string(m.segments));
+  }
+  // Calibration needs the probabilities, which the file does not keep: taken as written.
+  if (const auto it = j.find("calibration"); it != j.end()) {
+    const std::string where = source + ": 'calibration'";
+    if (!it->is_object() || !it->contains("temperature") || !(*it)["temperature"].is_number() ||
+        !it->contains("raw") || !it->contains("calibrated"))
+      throw Error(where + " must hold 'temperature', 'raw' and 'calibrated'");
+    m.temperature = (*it)["temperature"].get<double>();
+    m.calibration = calibration_from_json((*it)["raw"], where + ".raw");
+    m.calibrated = calibration_from_json((*it)["calibrated"], where + ".calibrated");
+  }
+  // The intervals are derived values too: drawn again with the stored resamples and seed.
+  if (const auto it = j.find("bootstrap"); it != j.end()) {
+    const auto r = it->find("resamples");
+    const auto seed = it->find("seed");
+    if (!it->is_object() || r == it->end() || !r->is_number_integer() || r->get<long>() < 0 || seed == it->end() ||
+        !seed->is_number_unsigned())
+      throw Error(source + ": 'bootstrap' must hold a count 'resamples' and a seed 'seed'");
+    set_confidence_intervals(m, r->get<int>(), seed->get<std::uint64_t>());
   }
   return m;
 }

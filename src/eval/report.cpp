@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "jaams/eval/metrics_format.hpp"
+#include "jaams/eval/significance.hpp"
 #include "jaams/eval/text_format.hpp"
 #include "jaams/util/atomic_file.hpp"
 #include "jaams/util/error.hpp"
@@ -34,7 +35,27 @@ RunData load_run(const fs::path& run_dir) {
     if (fs::exists(split_metrics_path(run_dir, split), ec))
       run.split_metrics[split] = read_split_metrics(run_dir, split);
   }
+  if (fs::exists(run_dir / kAuditFile, ec)) run.audit = read_audit_record(run_dir / kAuditFile);
   return run;
+}
+
+std::string audit_markdown(const RunData& run) {
+  if (!run.audit) return "";
+  const AuditRecord& a = *run.audit;
+  std::ostringstream out;
+  out << "\n#### Duplicate recordings\n\n`jaams audit` of `" << a.data << "`: " << a.files << " files, " << a.pairs
+      << " duplicate pairs in " << a.groups.size() << " groups, **" << a.crossing()
+      << "** crossing this run's splits (music tested that was also trained on).\n";
+  for (const auto& g : a.groups) {
+    if (!g.crosses_splits) continue;
+    out << "\n- ";
+    for (std::size_t i = 0; i < g.files.size(); ++i) out << (i ? ", " : "") << '`' << g.files[i] << '`';
+    out << " (";
+    for (std::size_t i = 0; i < g.splits.size(); ++i) out << (i ? "+" : "") << g.splits[i];
+    out << ')';
+  }
+  if (a.crossing() > 0) out << '\n';
+  return out.str();
 }
 
 std::string model_label(const RunInfo& info) {
@@ -51,33 +72,80 @@ double split_accuracy(const RunData& run, const std::string& split, bool track_l
   return kMissing;
 }
 
+Interval split_interval(const RunData& run, const std::string& split, bool track_level) {
+  const auto it = run.split_metrics.find(split);
+  if (it == run.split_metrics.end()) return {};
+  return track_level ? it->second.track_accuracy_ci : it->second.segment_accuracy_ci;
+}
+
+std::string significance_note(SignificanceMark mark) {
+  switch (mark) {
+    case SignificanceMark::best: return "best";
+    case SignificanceMark::not_significant: return "n.s.";
+    case SignificanceMark::worse: return "worse";
+    case SignificanceMark::none: break;
+  }
+  return "";
+}
+
 std::string accuracy_table_markdown(const std::vector<RunData>& runs) {
+  const std::vector<SignificanceMark> marks = significance_marks(runs, paired_tests(runs));
   std::ostringstream out;
   out << "| Run | Model | Image |";
   for (const char* t : kSplitTitles) out << ' ' << t << " (segment) | " << t << " (track) |";
   out << "\n|---|---|---|---:|---:|---:|---:|---:|---:|\n";
-  for (const auto& run : runs) {
+  bool any_interval = false;
+  bool any_mark = false;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const RunData& run = runs[r];
     out << "| " << text::markdown_cell(run.info.name) << " | " << text::markdown_cell(model_label(run.info)) << " | "
         << text::markdown_cell(run.info.kind) << " |";
     for (const char* split : kSplitNames)
-      for (bool track : {false, true}) out << ' ' << text::fixed(split_accuracy(run, split, track), 4, "-") << " |";
+      for (bool track : {false, true}) {
+        out << ' ' << text::fixed(split_accuracy(run, split, track), 4, "-");
+        const Interval ci = split_interval(run, split, track);
+        if (ci.valid()) out << ' ' << text::interval(ci.low, ci.high, 3);
+        any_interval = any_interval || ci.valid();
+        if (track && split == std::string("test") && marks[r] != SignificanceMark::none) {
+          out << " (" << significance_note(marks[r]) << ")";
+          any_mark = true;
+        }
+        out << " |";
+      }
     out << '\n';
   }
+  if (any_interval)
+    out << "\n[low, high]: 95% bootstrap confidence interval over the split's tracks.\n";
+  if (any_mark)
+    out << "\nTest (track): (best) the highest among runs on the same test tracks; (n.s.) not significantly "
+           "different from it, (worse) significantly below it (exact McNemar test, p < 0.05).\n";
   return out.str();
 }
 
 std::string accuracy_csv(const std::vector<RunData>& runs) {
+  const std::vector<SignificanceMark> marks = significance_marks(runs, paired_tests(runs));
   std::ostringstream out;
+  // The interval and significance columns come last, so older readers' column positions still hold.
   out << "run,model,kind,split,random_backbone,train_segment,train_track,val_segment,val_track,test_segment,"
-         "test_track,epochs_run,best_epoch,train_seconds,run_dir\n";
-  for (const auto& run : runs) {
+         "test_track,epochs_run,best_epoch,train_seconds,run_dir";
+  for (const char* split : kSplitNames)
+    for (const char* level : {"segment", "track"}) out << ',' << split << '_' << level << "_ci_low," << split << '_' << level << "_ci_high";
+  out << ",test_track_significance\n";
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const RunData& run = runs[r];
     const RunInfo& i = run.info;
     out << text::csv_field(i.name) << ',' << i.model << ',' << i.kind << ',' << i.split << ','
         << (i.random_backbone ? "true" : "false");
     for (const char* split : kSplitNames)
       for (bool track : {false, true}) out << ',' << text::exact(split_accuracy(run, split, track));
     out << ',' << i.epochs_run << ',' << i.best_epoch << ',' << text::exact(i.train_seconds) << ','
-        << text::csv_field(run.dir.string()) << '\n';
+        << text::csv_field(run.dir.string());
+    for (const char* split : kSplitNames)
+      for (bool track : {false, true}) {
+        const Interval ci = split_interval(run, split, track);
+        out << ',' << text::exact(ci.low) << ',' << text::exact(ci.high);
+      }
+    out << ',' << significance_note(marks[r]) << '\n';
   }
   return out.str();
 }
@@ -140,6 +208,8 @@ std::string report_markdown(const std::vector<RunData>& runs, const std::string&
     out << "\n\"random backbone\": the AlexNet features were never pretrained, so these runs measure the "
            "classifier head on random features, not transfer learning.\n";
 
+  out << "\n## Significance\n\n" << significance_markdown(runs, paired_tests(runs));
+
   out << "\n## Image kinds\n\nBest validation accuracy (segment level) per image kind and model; the run that "
          "reached it in parentheses.\n\n"
       << kind_comparison_markdown(runs);
@@ -156,6 +226,7 @@ std::string report_markdown(const std::vector<RunData>& runs, const std::string&
       out << "\n#### Test set\n\n" << to_markdown(test->second, "");
     else
       out << "\nNo test-set evaluation (" << split_metrics_path(run.dir, "test").string() << ") was found.\n";
+    out << audit_markdown(run);
   }
   return out.str();
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "jaams/eval/report.hpp"
+#include "jaams/eval/significance.hpp"
 #include "jaams/eval/svg_plot.hpp"
 #include "jaams/eval/text_format.hpp"
 #include "jaams/version.hpp"
@@ -38,6 +39,9 @@ td.best { font-weight: bold; background: #eef6ee; }
 svg.chart { border: 1px solid #e6e6e6; border-radius: 4px; background: #fff; }
 section.run { border-top: 1px solid #eee; }
 nav ul { columns: 3; font-size: 14px; }
+.ci { display: block; color: #777; font-size: 12px; }
+.ns { background: #eceff3; color: #445; border-radius: 4px; padding: 0 5px; font-size: 12px; }
+.sig { background: #e3f1e3; color: #245c24; border-radius: 4px; padding: 0 5px; font-size: 12px; }
 code { background: #f4f4f4; padding: 0 4px; border-radius: 3px; }
 )";
 
@@ -47,7 +51,47 @@ std::string model_html(const RunInfo& info) {
          " <span class=\"flag\" title=\"AlexNet features never pretrained\">random backbone</span>";
 }
 
-std::string accuracy_table_html(const std::vector<RunData>& runs) {
+std::string interval_html(const Interval& ci) {
+  if (!ci.valid()) return "";
+  return "<span class=\"ci\" title=\"95% bootstrap confidence interval over tracks\">" +
+         text::interval(ci.low, ci.high, 3) + "</span>";
+}
+
+std::string mark_html(SignificanceMark mark) {
+  switch (mark) {
+    case SignificanceMark::best:
+      return " <span class=\"sig\" title=\"highest among the runs on the same test tracks\">best</span>";
+    case SignificanceMark::not_significant:
+      return " <span class=\"ns\" title=\"not significantly different from the best (McNemar p &ge; 0.05)\">n.s.</span>";
+    case SignificanceMark::worse:
+      return " <span class=\"sig\" title=\"significantly below the best (McNemar p &lt; 0.05)\">worse</span>";
+    case SignificanceMark::none: break;
+  }
+  return "";
+}
+
+std::string significance_html(const std::vector<RunData>& runs, const std::vector<PairedTest>& tests) {
+  std::ostringstream out;
+  out << "<h2 id=\"significance\">Significance</h2>\n";
+  if (tests.empty())
+    return out.str() + "<p class=\"note\">No two runs were evaluated on the same test tracks, so no pair can be "
+                       "tested.</p>\n";
+  out << "<p class=\"note\">Exact McNemar test on the test tracks: only the tracks one run got right and the other "
+         "wrong count. p &lt; 0.05 counts as a real difference.</p>\n<table>\n<tr><th>Run A</th><th>Run B</th>"
+         "<th>Tracks</th><th>A right, B wrong</th><th>B right, A wrong</th><th>p</th><th>Verdict</th></tr>\n";
+  for (const auto& t : tests) {
+    const std::string& a = runs[t.a].info.name;
+    const std::string& b = runs[t.b].info.name;
+    out << "<tr><td>" << escape(a) << "</td><td>" << escape(b) << "</td><td class=\"num\">" << t.tracks
+        << "</td><td class=\"num\">" << t.only_a << "</td><td class=\"num\">" << t.only_b
+        << "</td><td class=\"num\">" << text::fixed(t.p, 4) << "</td><td>" << escape(verdict(runs, t)) << "</td></tr>\n";
+  }
+  out << "</table>\n";
+  return out.str();
+}
+
+std::string accuracy_table_html(const std::vector<RunData>& runs, const std::vector<PairedTest>& tests) {
+  const std::vector<SignificanceMark> marks = significance_marks(runs, tests);
   // The best value of each column is highlighted.
   std::vector<double> best(6, -INFINITY);
   for (const auto& run : runs) {
@@ -73,7 +117,9 @@ std::string accuracy_table_html(const std::vector<RunData>& runs) {
       for (bool track : {false, true}) {
         const double v = split_accuracy(run, split, track);
         const bool is_best = !std::isnan(v) && runs.size() > 1 && v == best[col];
-        out << "<td class=\"num" << (is_best ? " best" : "") << "\">" << text::fixed(v, 4, "&ndash;") << "</td>";
+        out << "<td class=\"num" << (is_best ? " best" : "") << "\">" << text::fixed(v, 4, "&ndash;")
+            << (track && split == std::string("test") ? mark_html(marks[r]) : "")
+            << interval_html(split_interval(run, split, track)) << "</td>";
         ++col;
       }
     out << "</tr>\n";
@@ -154,6 +200,38 @@ std::string per_class_table(const Metrics& m) {
   return out.str();
 }
 
+// Accuracy against confidence per bin (empty bins left out): on the diagonal a model's
+// probabilities mean what they say; below it, it is over-confident.
+std::string reliability_diagram(const Metrics& m) {
+  if (std::isnan(m.calibration.ece)) return "";
+  svg::LineChart chart;
+  chart.title = "Reliability (segments, " + std::to_string(m.calibration.bins.size()) + " bins)";
+  chart.x_label = "confidence (top-class probability)";
+  chart.y_label = "accuracy";
+  chart.y_min = 0.0;
+  chart.y_max = 1.0;
+  chart.series.push_back({"perfect calibration", {0.0, 1.0}, {0.0, 1.0}, "#999999", true});
+  const auto points = [](const Calibration& c, const std::string& label, const char* color) {
+    svg::Series s{label, {}, {}, color, false};
+    for (const auto& b : c.bins) {
+      if (b.count == 0) continue;
+      s.x.push_back(b.mean_confidence);
+      s.y.push_back(b.accuracy);
+    }
+    return s;
+  };
+  chart.series.push_back(points(m.calibration, "model, ECE " + text::fixed(m.calibration.ece, 3), kTrainColor));
+  if (m.temperature != 1.0)
+    chart.series.push_back(points(m.calibrated,
+                                  "T = " + text::fixed(m.temperature, 2) + ", ECE " + text::fixed(m.calibrated.ece, 3),
+                                  kValColor));
+  return svg::line_chart(chart);
+}
+
+std::string ci_text(const Interval& ci) {
+  return ci.valid() ? " (95% CI " + text::fixed(ci.low, 3) + "&ndash;" + text::fixed(ci.high, 3) + ")" : "";
+}
+
 std::string run_section(const RunData& run, std::size_t index) {
   const RunInfo& i = run.info;
   std::ostringstream out;
@@ -211,10 +289,30 @@ std::string run_section(const RunData& run, std::size_t index) {
     }
     out << "<p>" << (shown == std::string("test") ? "Test" : "Validation") << " set: " << m.segments
         << " segments from " << m.tracks << " tracks; segment accuracy <b>" << text::fixed(m.segment_accuracy, 4)
-        << "</b>, track accuracy <b>" << text::fixed(m.track_accuracy, 4) << "</b>, macro F1 <b>"
+        << "</b>" << ci_text(m.segment_accuracy_ci) << ", track accuracy <b>" << text::fixed(m.track_accuracy, 4)
+        << "</b>" << ci_text(m.track_accuracy_ci) << ", macro F1 <b>"
         << text::fixed(m.macro_f1, 4) << "</b>";
     if (!std::isnan(m.mean_loss)) out << ", mean loss " << text::fixed(m.mean_loss, 4);
-    out << ".</p>\n<div class=\"charts\">\n" << svg::heatmap(map) << per_class_table(m) << "</div>\n";
+    out << ".</p>\n<div class=\"charts\">\n" << svg::heatmap(map) << per_class_table(m) << reliability_diagram(m)
+        << "</div>\n";
+  }
+  if (run.audit) {
+    const AuditRecord& a = *run.audit;
+    out << "<p>Duplicate recordings (<code>jaams audit</code> of <code>" << escape(a.data) << "</code>): " << a.files
+        << " files, " << a.pairs << " pairs in " << a.groups.size() << " groups, "
+        << (a.crossing() > 0 ? "<span class=\"flag\">" : "<b>") << a.crossing() << " crossing this run's splits"
+        << (a.crossing() > 0 ? "</span>" : "</b>") << ".</p>\n";
+    if (a.crossing() > 0) {
+      out << "<table>\n<tr><th>Files</th><th>Splits</th></tr>\n";
+      for (const auto& g : a.groups) {
+        if (!g.crosses_splits) continue;
+        std::string files, splits;
+        for (const auto& f : g.files) files += (files.empty() ? "" : "<br>") + escape(f);
+        for (const auto& sp : g.splits) splits += (splits.empty() ? "" : " + ") + escape(sp);
+        out << "<tr><td>" << files << "</td><td>" << splits << "</td></tr>\n";
+      }
+      out << "</table>\n";
+    }
   }
   out << "</section>\n";
   return out.str();
@@ -235,7 +333,10 @@ std::string report_html(const std::vector<RunData>& runs, const std::string& tit
   if (std::any_of(runs.begin(), runs.end(), [](const RunData& r) { return r.info.random_backbone; }))
     out << " <span class=\"flag\">random backbone</span>: the AlexNet features were never pretrained, so the run "
            "measures the classifier head on random features, not transfer learning.";
-  out << "</p>\n" << accuracy_table_html(runs);
+  const std::vector<PairedTest> tests = paired_tests(runs);
+  out << " Under each accuracy: its 95% bootstrap confidence interval over the split's tracks. Test (track): "
+         "<span class=\"ns\">n.s.</span> not significantly different from the best run on the same tracks.";
+  out << "</p>\n" << accuracy_table_html(runs, tests) << significance_html(runs, tests);
 
   out << kind_section(runs);
 

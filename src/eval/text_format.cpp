@@ -14,6 +14,11 @@ std::string fixed(double value, int decimals, const std::string& missing) {
   return buf.data();
 }
 
+std::string interval(double low, double high, int decimals, const std::string& missing) {
+  if (std::isnan(low) || std::isnan(high)) return missing;
+  return "[" + fixed(low, decimals) + ", " + fixed(high, decimals) + "]";
+}
+
 std::string exact(double value) {
   if (std::isnan(value)) return "";
   std::array<char, 64> buf{};

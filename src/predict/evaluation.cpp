@@ -37,10 +37,15 @@ eval::Metrics metrics_with_pooling(const std::vector<std::string>& classes,
     probs[it->second].push_back(p.probabilities);
   }
   std::vector<std::vector<long>> track_confusion(classes.size(), std::vector<long>(classes.size(), 0));
+  std::vector<eval::TrackOutcome> per_track = std::move(m.per_track);  // same first-appearance order
   for (std::size_t t = 0; t < labels.size(); ++t) {
-    ++track_confusion[static_cast<std::size_t>(labels[t])][eval::argmax(eval::pool(probs[t], pooling))];
+    const auto predicted = eval::argmax(eval::pool(probs[t], pooling));
+    ++track_confusion[static_cast<std::size_t>(labels[t])][predicted];
+    per_track[t].predicted = static_cast<int>(predicted);
   }
-  return eval::metrics_from_confusion(classes, m.confusion, std::move(track_confusion));
+  eval::Metrics pooled = eval::metrics_from_confusion(classes, m.confusion, std::move(track_confusion));
+  pooled.per_track = std::move(per_track);
+  return pooled;
 }
 
 LabelledFiles list_labelled_tree(const fs::path& dir, const std::vector<std::string>& classes) {
@@ -101,6 +106,7 @@ LabelledEvaluation evaluate_labelled(Predictor& predictor, LabelledFiles inputs,
   if (predictions.empty())
     throw Error("none of the " + std::to_string(results.size()) + " labelled files could be classified");
   ev.metrics = metrics_with_pooling(predictor.classes(), predictions, predictor.options().pooling);
+  eval::set_calibration(ev.metrics, predictions, predictor.settings().temperature);
   return ev;
 }
 
@@ -183,7 +189,9 @@ RunSplitEvaluation evaluate_run_split(const models::Package& package, const std:
   if (batch_size < 1) batch_size = default_batch_size(package.model->device());
   const torch::Tensor probs = train::class_probabilities(*package.model, set.inputs, /*embedded=*/false, batch_size);
   ev.segments = static_cast<std::size_t>(set.size());
-  ev.metrics = metrics_with_pooling(classes, train::to_predictions(probs, set), pooling);
+  const auto predictions = train::to_predictions(probs, set);
+  ev.metrics = metrics_with_pooling(classes, predictions, pooling);
+  eval::set_calibration(ev.metrics, predictions, settings.temperature);
   return ev;
 }
 

@@ -17,6 +17,7 @@
 
 #include "jaams/models/device.hpp"
 #include "jaams/pipeline/audio_to_images.hpp"
+#include "jaams/train/calibration.hpp"
 #include "jaams/util/error.hpp"
 
 namespace jaams::predict {
@@ -77,6 +78,7 @@ PackageSettings package_settings(const models::Package& package, const std::stri
   }
   if (!meta.contains("pipeline")) throw Error(source + ": package metadata has no \"pipeline\" settings");
   s.pipeline = pipeline::pipeline_config_from_json(meta["pipeline"], source);
+  s.temperature = train::package_temperature(meta, source);
   s.tag_names = package.model->tag_names();
   if (s.layout.form == data::InputForm::matrix) {
     if (s.layout.kinds.size() != package.spec.parts.size()) throw Error(source + ": package input kinds differ from its model's parts");

@@ -96,6 +96,12 @@ std::string tag_summary(const RowLayout& l, const RowData& d) {
   return out;
 }
 
+// The genre column: the top class, or "unknown" for a track whose model is not sure enough.
+std::string genre_of(const RowLayout& l, const RowData& d, std::size_t top) {
+  const bool unsure = !d.segment && static_cast<double>((*d.probs)[top]) < l.min_confidence;
+  return unsure ? kUnknownGenre : l.classes[top];
+}
+
 std::string csv_row(const RowLayout& l, const RowData& d) {
   std::vector<std::string> f;
   if (l.segment_rows) {
@@ -107,7 +113,7 @@ std::string csv_row(const RowLayout& l, const RowData& d) {
   const std::size_t k = effective_k(l);
   if (d.probs) {
     const auto top = top_classes(*d.probs, k);
-    f.push_back(l.classes[top[0]]);
+    f.push_back(genre_of(l, d, top[0]));
     f.push_back(fixed((*d.probs)[top[0]], kProbDecimals));
     for (const auto c : top) {
       f.push_back(l.classes[c]);
@@ -143,7 +149,7 @@ std::string json_row(const RowLayout& l, const RowData& d) {
   }
   if (d.probs) {
     const auto top = top_classes(*d.probs, effective_k(l));
-    j["genre"] = l.classes[top[0]];
+    j["genre"] = genre_of(l, d, top[0]);
     j["probability"] = rounded((*d.probs)[top[0]], kProbDecimals);
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto c : top)

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <thread>
 
 #include "jaams/data/batch_loader.hpp"
@@ -13,6 +14,7 @@
 #include "jaams/models/registry.hpp"
 #include "jaams/pipeline/pipeline_config.hpp"
 #include "jaams/train/augmentation.hpp"
+#include "jaams/train/calibration.hpp"
 #include "jaams/train/experiment_data.hpp"
 #include "jaams/train/inference.hpp"
 #include "jaams/util/atomic_file.hpp"
@@ -318,11 +320,18 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   info.train_seconds = train_seconds;
   const std::pair<const char*, std::pair<const data::InputSet*, const torch::Tensor*>> splits[] = {
       {"train", {&data.train, &train_x}}, {"val", {&data.val, &val_x}}, {"test", {&data.test, &test_x}}};
+  std::map<std::string, std::vector<eval::SegmentPrediction>> predictions;
   for (const auto& [name, sets] : splits) {
     const auto& [set, inputs] = sets;
-    if (set->size() == 0) continue;
-    const auto probs = class_probabilities(*best.model, *inputs, frozen, kEvalBatch);
-    const auto metrics = eval::compute_metrics(data.classes, to_predictions(probs, *set));
+    if (set->size() > 0)
+      predictions[name] = to_predictions(class_probabilities(*best.model, *inputs, frozen, kEvalBatch), *set);
+  }
+  const double temperature = calibrate_package(package_path, best, predictions["val"]);
+  for (const auto& [name, sets] : splits) {
+    if (sets.first->size() == 0) continue;
+    auto metrics = eval::compute_metrics(data.classes, predictions[name]);
+    eval::set_confidence_intervals(metrics, c.eval.bootstrap);
+    eval::set_calibration(metrics, predictions[name], temperature);
     eval::write_split_metrics(run_dir, name, metrics);
     info.accuracy[name] = {metrics.segment_accuracy, metrics.track_accuracy};
   }

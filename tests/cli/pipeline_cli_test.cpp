@@ -37,6 +37,14 @@ TEST(PipelineCli, SynthPreprocessTrainEvalPredictReport) {
   const auto eval = run_jaams("eval --run " + d + "/runs/cnn_mel --split test --output " + d + "/eval");
   EXPECT_NE(eval.find("Segment accuracy"), std::string::npos) << eval;
   EXPECT_NE(slurp(dir / "eval/metrics.md").find("Precision"), std::string::npos);
+  // Every accuracy with its interval; the probabilities' calibration before and after the
+  // temperature the trainer fitted on the validation split.
+  EXPECT_NE(eval.find("Segment accuracy: "), std::string::npos) << eval;
+  EXPECT_NE(eval.find("[95% CI "), std::string::npos) << eval;
+  EXPECT_NE(eval.find("Calibration (15 bins, segments): ECE "), std::string::npos) << eval;
+  EXPECT_NE(eval.find("after temperature"), std::string::npos) << eval;
+  const auto no_ci = run_jaams("eval --run " + d + "/runs/cnn_mel --split test --bootstrap 0 --output " + d + "/eval0");
+  EXPECT_EQ(no_ci.find("[95% CI "), std::string::npos) << no_ci;
 
   const auto predict = run_jaams("predict --model " + d + "/runs/cnn_mel/model.jaams " + d + "/audio/disco " + d + "/audio/blues/blues.00000.wav");
   EXPECT_EQ(std::count(predict.begin(), predict.end(), '\n') >= 6, true) << predict;

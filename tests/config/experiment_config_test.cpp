@@ -129,3 +129,23 @@ TEST(ExperimentConfigInputs, FeatureInputAndKFoldKeysAreChecked) {
 
 }  // namespace
 }  // namespace jaams::config
+
+namespace jaams::config {
+namespace {
+
+TEST(ExperimentConfig, BootstrapResamplesAreAnEvalSetting) {
+  test::TempDir dir;
+  EXPECT_EQ(load_experiment_config("").eval.bootstrap, 1000);
+  EXPECT_EQ(load_experiment_config(write_config(dir, "eval:\n  bootstrap: 250\n")).eval.bootstrap, 250);
+  EXPECT_EQ(load_experiment_config("", {"eval.bootstrap=0"}).eval.bootstrap, 0);
+  EXPECT_NE(error_of(write_config(dir, "eval:\n  bootstrap: -1\n")).find("eval.bootstrap"), std::string::npos);
+  EXPECT_NE(error_of(write_config(dir, "eval:\n  bootstrp: 5\n")).find("eval.bootstrp"), std::string::npos);
+  // It changes no weight, so a resumed run may change it.
+  EXPECT_TRUE(resume_conflicts(load_experiment_config(""), load_experiment_config("", {"eval.bootstrap=10"})).empty());
+  EXPECT_EQ(load_experiment_config(write_config(dir, to_yaml(load_experiment_config("", {"eval.bootstrap=7"}))))
+                .eval.bootstrap,
+            7);
+}
+
+}  // namespace
+}  // namespace jaams::config

@@ -142,9 +142,13 @@ TEST(Report, AccuracyCsvMatchesRunJson) {
   std::string line;
   std::getline(csv, line);
   const std::vector<std::string> header = split(line, ',');
-  ASSERT_EQ(header.size(), 15u) << line;
+  // The first 15 columns as before; then the intervals (low, high per accuracy) and the test significance mark.
+  ASSERT_EQ(header.size(), 28u) << line;
   EXPECT_EQ(header[0], "run");
   EXPECT_EQ(header[5], "train_segment");
+  EXPECT_EQ(header[14], "run_dir");
+  EXPECT_EQ(header[25], "test_track_ci_low");
+  EXPECT_EQ(header[27], "test_track_significance");
 
   for (const fs::path& dir : {f.cnn, f.alex}) {
     ASSERT_TRUE(std::getline(csv, line));
@@ -154,7 +158,9 @@ TEST(Report, AccuracyCsvMatchesRunJson) {
     const std::vector<std::string> rest = split(line.substr(name.size() + 1), ',');
     if (name.front() == '"') name = name.substr(1, name.size() - 2);
     EXPECT_EQ(name, info.name);
-    ASSERT_EQ(rest.size(), 14u) << line;
+    ASSERT_EQ(rest.size(), 27u) << line;
+    // These metrics files predate per-track outcomes: no interval, nothing to compare.
+    for (std::size_t c = 14; c < 27; ++c) EXPECT_EQ(rest[c], "") << c << " " << line;
     EXPECT_EQ(rest[0], info.model);
     EXPECT_EQ(rest[1], info.kind);
     EXPECT_EQ(rest[3], info.random_backbone ? "true" : "false");
@@ -269,6 +275,38 @@ TEST(SvgPlot, LineChartBreaksAtMissingValues) {
   const std::string path = s.substr(d, s.find('"', d + 9) - d);
   EXPECT_EQ(count(path, "M"), 2u) << path;
   EXPECT_EQ(count(path, "L"), 1u) << path;
+}
+
+}  // namespace
+}  // namespace jaams::eval
+
+namespace jaams::eval {
+namespace {
+
+TEST(Report, ShowsTheDuplicateRecordingsAnAuditFoundInARun) {
+  Fixture f;
+  AuditRecord audit;
+  audit.data = "data/gtzan";
+  audit.files = 1000;
+  audit.pairs = 3;
+  audit.groups = {{{"blues/blues.00001.wav", "blues/blues.00077.wav"}, {"test", "train"}, true},
+                  {{"pop/pop.00010.wav", "pop/pop.00011.wav"}, {"train"}, false}};
+  write_audit_record(f.cnn, audit);
+  const std::vector<RunData> runs = {load_run(f.cnn), load_run(f.alex)};
+  ASSERT_TRUE(runs[0].audit.has_value());
+  EXPECT_FALSE(runs[1].audit.has_value());
+  EXPECT_EQ(runs[0].audit->crossing(), 1u);
+  const std::string md = report_markdown(runs, "t");
+  EXPECT_NE(md.find("1000 files, 3 duplicate pairs in 2 groups, **1** crossing this run's splits"), std::string::npos)
+      << md;
+  EXPECT_NE(md.find("- `blues/blues.00001.wav`, `blues/blues.00077.wav` (test+train)"), std::string::npos) << md;
+  EXPECT_EQ(md.find("pop.00010"), std::string::npos) << "a group within one split is no leak";
+  const std::string html = report_html(runs, "t");
+  EXPECT_NE(html.find("<span class=\"flag\">1 crossing this run's splits</span>"), std::string::npos);
+  EXPECT_NE(html.find("blues/blues.00001.wav<br>blues/blues.00077.wav"), std::string::npos);
+  // A broken record is refused with its path.
+  std::ofstream(f.cnn / kAuditFile) << "{\"data\": 3}";
+  EXPECT_NE(test::error_of([&] { load_run(f.cnn); }).find("audit.json"), std::string::npos);
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <fstream>
+#include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "jaams/config/experiment_config.hpp"
@@ -9,6 +12,7 @@
 #include "jaams/data/preprocess.hpp"
 #include "jaams/data/splits.hpp"
 #include "jaams/eval/run_files.hpp"
+#include "jaams/train/cross_validation.hpp"
 #include "jaams/models/package.hpp"
 #include "jaams/train/trainer.hpp"
 #include "jaams/util/atomic_file.hpp"
@@ -100,6 +104,20 @@ TEST(Trainer, LossDecreasesAndTheModelLearnsALearnableTask) {
   const auto info = eval::read_run_info(dir / "run");
   EXPECT_EQ(info.model, "cnn");
   EXPECT_EQ(info.classes, kGenres);
+  // Every accuracy comes with its interval, and the probabilities with their calibration.
+  const auto test = eval::read_split_metrics(dir / "run", "test");
+  ASSERT_TRUE(test.track_accuracy_ci.valid());
+  EXPECT_LE(test.track_accuracy_ci.low, test.track_accuracy);
+  EXPECT_GE(test.track_accuracy_ci.high, test.track_accuracy);
+  EXPECT_EQ(test.bootstrap_resamples, 1000);
+  EXPECT_EQ(test.per_track.size(), test.tracks);
+  EXPECT_FALSE(std::isnan(test.calibration.ece));
+  // The temperature fitted on the validation split is in the package and in the metrics.
+  const auto meta = models::read_package_meta(dir / "run" / "model.jaams");
+  ASSERT_TRUE(meta.contains("temperature"));
+  EXPECT_GT(meta["temperature"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(test.temperature, meta["temperature"].get<double>());
+  EXPECT_LE(meta["calibration"]["nll_after"].get<double>(), meta["calibration"]["nll_before"].get<double>());
 }
 
 TEST(Trainer, NoTrackIsOnTwoSidesOfTheDefaultSplit) {
@@ -231,10 +249,58 @@ TEST(TrainerInputs, KFoldRunsTestEveryTrackOnceAndKeepTheLastEpoch) {
         dir / ("run" + std::to_string(fold)));
     ASSERT_TRUE(summary.finished);
     EXPECT_EQ(summary.info.best_epoch, 2) << "no validation set: the last epoch is the model";
+    EXPECT_FALSE(models::read_package_meta(dir / ("run" + std::to_string(fold)) / "model.jaams").contains("temperature"))
+        << "no validation set: no temperature is fitted";
     const auto test_metrics = eval::read_split_metrics(dir / ("run" + std::to_string(fold)), "test");
     tested += test_metrics.tracks;
   }
   EXPECT_EQ(tested, 18u);
+}
+
+
+TEST(CrossValidation, AnInterruptedCvEndsWithTheSameSummaryAsAStraightOne) {
+  test::TempDir dir;
+  const auto data = make_dataset(dir / "data", 6, 2);
+  const auto base = config_for(data, "cnn", {"training.epochs=2", "eval.bootstrap=200"});
+  CrossValidationOptions o;
+  o.folds = 3;
+  o.repeats = 2;
+  o.output = dir / "straight";
+  const auto straight = run_cross_validation(base, o);
+  ASSERT_TRUE(straight.complete);
+  ASSERT_EQ(straight.runs.size(), 6u);
+  EXPECT_TRUE(fs::exists(dir / "straight" / "r2_f3" / "run.json"));
+  EXPECT_TRUE(fs::exists(dir / "straight" / "summary.json"));
+  // Every track is tested once per repeat, and the repeats deal the folds differently.
+  std::map<std::string, int> tested;
+  std::set<std::string> fold1[2];
+  for (const auto& r : straight.runs)
+    for (const auto& t : r.test.per_track) {
+      ++tested[t.track_id];
+      if (r.fold == 1) fold1[r.repeat - 1].insert(t.track_id);
+    }
+  EXPECT_EQ(tested.size(), 18u);
+  for (const auto& [id, n] : tested) EXPECT_EQ(n, 2) << id;
+  EXPECT_NE(fold1[0], fold1[1]);
+  EXPECT_EQ(straight.pooled.tracks, 36u);
+  ASSERT_TRUE(straight.track_accuracy_ci.valid());
+  EXPECT_LE(straight.track_accuracy_ci.low, straight.pooled.track_accuracy);
+  EXPECT_GE(straight.track_accuracy_ci.high, straight.pooled.track_accuracy);
+
+  // Stopped in the first epoch of the third fold, then run again.
+  o.output = dir / "interrupted";
+  int epochs = 0;
+  o.train.after_epoch = [&](int) { return ++epochs != 5; };
+  const auto partial = run_cross_validation(base, o);
+  EXPECT_FALSE(partial.complete);
+  EXPECT_EQ(partial.runs.size(), 2u);
+  EXPECT_FALSE(fs::exists(dir / "interrupted" / "summary.json"));
+  EXPECT_TRUE(fs::exists(dir / "interrupted" / "r1_f3" / "checkpoint.pt"));
+  o.train.after_epoch = nullptr;
+  const auto resumed = run_cross_validation(base, o);
+  ASSERT_TRUE(resumed.complete);
+  EXPECT_EQ(to_json(resumed), to_json(straight));
+  EXPECT_NE(summary_text(resumed).find("mean +- std over 6 folds"), std::string::npos) << summary_text(resumed);
 }
 
 }  // namespace

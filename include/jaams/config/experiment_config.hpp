@@ -10,6 +10,7 @@
 //   model:    name + that model's sizes
 //   training: epochs, batch_size, learning_rate, weight_decay, seed, device, threads, patience, ...
 //   augment:  on-the-fly augmentation of the training segments (all off by default)
+//   eval:     bootstrap (resamples behind every 95% confidence interval)
 //   output:   the run folder
 //
 // Keys absent from a file keep the defaults below; unknown keys and wrong types are rejected with
@@ -80,6 +81,10 @@ struct AugmentConfig {
   bool any() const { return changes_audio() || masks() || mixup > 0; }
 };
 
+struct EvalConfig {
+  int bootstrap = 1000;  // resamples of the tracks for each 95% confidence interval; 0: no intervals
+};
+
 struct ExperimentConfig {
   std::filesystem::path source;  // the file it came from ("" for defaults)
   pipeline::PipelineConfig pipeline;
@@ -91,6 +96,7 @@ struct ExperimentConfig {
   nlohmann::json model_params = nlohmann::json::object();  // checked by the model registry
   TrainingConfig training;
   AugmentConfig augment;
+  EvalConfig eval;
   std::filesystem::path output;
 };
 

@@ -4,9 +4,12 @@
 // Precision and recall follow the report's Table 3: recall = diagonal / row sum (row = actual
 // class), precision = diagonal / column sum (column = predicted class).
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
+
+#include "jaams/eval/statistics.hpp"
 
 namespace jaams::eval {
 
@@ -16,6 +19,19 @@ struct SegmentPrediction {
   std::string track_id;
   int label = 0;
   std::vector<float> probabilities;
+};
+
+// One track's verdict, the unit the confidence intervals resample and McNemar pairs up.
+struct TrackOutcome {
+  std::string track_id;
+  int label = 0;      // true class
+  int predicted = 0;  // top class of the pooled probabilities
+  long segments = 0;
+  long segments_correct = 0;
+  bool operator==(const TrackOutcome& o) const {
+    return track_id == o.track_id && label == o.label && predicted == o.predicted && segments == o.segments &&
+           segments_correct == o.segments_correct;
+  }
 };
 
 struct Metrics {
@@ -38,6 +54,19 @@ struct Metrics {
   double macro_f1 = 0.0;
   // Mean loss over the split, when the caller measured one; NaN when absent.
   double mean_loss = std::numeric_limits<double>::quiet_NaN();
+  // Per track in order of first appearance; empty for metrics read from files that predate it
+  // (then no interval can be drawn and no pair tested).
+  std::vector<TrackOutcome> per_track;
+  // 95% bootstrap intervals over tracks (set_confidence_intervals); invalid when not drawn.
+  int bootstrap_resamples = 0;
+  std::uint64_t bootstrap_seed = kDefaultBootstrapSeed;
+  Interval segment_accuracy_ci;
+  Interval track_accuracy_ci;
+  // Calibration of the segments' top-class probabilities (kCalibrationBins bins): as the model
+  // gives them, and after the package's temperature (set_calibration; ece NaN when not measured).
+  Calibration calibration;
+  double temperature = 1.0;
+  Calibration calibrated;
 };
 
 // Index of the largest value; the first one wins a tie (as torch.argmax and numpy.argmax).
@@ -46,6 +75,14 @@ std::size_t argmax(const std::vector<float>& values);
 // Throws jaams::Error when a prediction has the wrong number of probabilities or a label
 // outside the class list, or when one track's segments carry different labels.
 Metrics compute_metrics(const std::vector<std::string>& classes, const std::vector<SegmentPrediction>& predictions);
+
+// Draws the 95% intervals of segment and track accuracy from `per_track` (`resamples` draws of
+// the tracks, seeded); resamples 0 or no per-track outcomes leave them invalid.
+void set_confidence_intervals(Metrics& metrics, int resamples, std::uint64_t seed = kDefaultBootstrapSeed);
+
+// Measures the calibration of `predictions` (those the metrics came from) before and after
+// apply_temperature(`temperature`).
+void set_calibration(Metrics& metrics, const std::vector<SegmentPrediction>& predictions, double temperature);
 
 // Everything else derived from the two confusion matrices (used when reading metrics back and
 // for matrices published elsewhere). `segments`/`tracks` become the matrices' totals.

@@ -12,11 +12,15 @@ namespace jaams::eval {
 // {"classes", "segments", "tracks", "segment_accuracy", "track_accuracy", "macro_f1",
 //  "mean_loss" (null when absent), "confusion", "track_confusion",
 //  "per_class": [{"class", "precision", "recall", "f1", "support", "precision_defined",
-//                 "recall_defined"}]}
+//                 "recall_defined"}],
+//  "bootstrap": {"resamples", "seed", "level", "segment_accuracy": [low, high], "track_accuracy": [low, high]}
+//               (when intervals were drawn),
+//  "per_track": [{"track", "actual", "predicted", "segments", "segments_correct"}] (class indices)}
 nlohmann::json to_json(const Metrics& metrics);
 
-// Reads what to_json wrote. Derived values are recomputed from the confusion matrices, so a
-// hand-edited file cannot disagree with itself. `source` names the file in error messages.
+// Reads what to_json wrote. Derived values are recomputed from the confusion matrices (and the
+// intervals from per_track with the stored resamples and seed), so a hand-edited file cannot
+// disagree with itself. Files without per_track or bootstrap read back without intervals. `source` names the file in error messages.
 Metrics metrics_from_json(const nlohmann::json& json, const std::string& source = "metrics");
 
 // The segment-level confusion matrix laid out like the report's Table 3 (rows: actual class,

@@ -7,9 +7,11 @@
 // SVG, no scripts, no external references, so it opens offline).
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "jaams/eval/audit_record.hpp"
 #include "jaams/eval/metrics.hpp"
 #include "jaams/eval/run_files.hpp"
 
@@ -22,7 +24,11 @@ struct RunData {
   RunInfo info;
   std::vector<EpochRecord> history;
   std::map<std::string, Metrics> split_metrics;  // keyed by split name
+  std::optional<AuditRecord> audit;              // audit.json, when `jaams audit --run` checked this run
 };
+
+// The per-run note on duplicate recordings (Markdown); empty without an audit record.
+std::string audit_markdown(const RunData& run);
 
 // Throws jaams::Error naming the folder when it is not a run folder, or the file when one is bad.
 RunData load_run(const std::filesystem::path& run_dir);
@@ -33,6 +39,9 @@ std::string model_label(const RunInfo& info);
 // Accuracy of a split at "segment" or "track" level: run.json's value, else the one in
 // eval/<split>.json, else NaN.
 double split_accuracy(const RunData& run, const std::string& split, bool track_level);
+
+// The 95% bootstrap interval of that accuracy from eval/<split>.json; invalid when not drawn.
+Interval split_interval(const RunData& run, const std::string& split, bool track_level);
 
 // Figure 9: per model (as model_label shows it), the best validation accuracy (segment level) for
 // each image kind. Entries follow kImageKinds; best_run indexes `runs`, -1 when no run has one.

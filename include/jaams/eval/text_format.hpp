@@ -7,6 +7,9 @@ namespace jaams::eval::text {
 // `value` with `decimals` digits after the point; `missing` for NaN.
 std::string fixed(double value, int decimals, const std::string& missing = "n/a");
 
+// A confidence interval as "[low, high]" with `decimals` digits; `missing` when either end is NaN.
+std::string interval(double low, double high, int decimals, const std::string& missing = "n/a");
+
 // The shortest text that reads back as the same double (empty for NaN), for CSV files.
 std::string exact(double value);
 

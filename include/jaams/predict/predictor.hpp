@@ -68,6 +68,7 @@ struct PackageSettings {
   data::InputLayout layout;  // what the model reads (images of one kind, or matrices)
   pipeline::PipelineConfig pipeline;
   std::vector<std::string> tag_names;  // the model's optional tag outputs
+  double temperature = 1.0;            // fitted on the validation split after training (1: none)
 };
 
 // Reads and checks the package metadata: known image kind, complete pipeline settings, one class

@@ -5,7 +5,9 @@
 //   row,segment,start_seconds           only with segment rows: "track" | "segment", the segment
 //                                       index and its start time (empty on track rows)
 //   path                                the input as it was found or given
-//   genre,probability                   the top class and its probability
+//   genre,probability                   the top class and its probability ("unknown" as the
+//                                       genre of a track row whose top probability is below
+//                                       RowLayout::min_confidence)
 //   top1,p1 ... topK,pK                 the K most probable classes (K = --top-k)
 //   segments                            segments scored (track rows)
 //   duration_seconds                    audio decoded (track rows) or in the segment
@@ -47,7 +49,10 @@ struct RowLayout {
   bool segment_rows = false;   // a row per segment besides the track row
   bool class_columns = false;  // every class's probability on each row
   std::vector<std::string> tag_names;  // with --tags: the model's tag names (a `tags` column)
+  double min_confidence = 0.0;  // track rows whose pooled top probability is below it: genre "unknown"
 };
+
+inline constexpr const char* kUnknownGenre = "unknown";
 
 // The CSV header line (with its newline); empty for JSON lines.
 std::string header_line(const RowLayout& layout);
