@@ -27,7 +27,9 @@
 #
 # Environment: OUT (default out/gpu-run), GPU_RUN_BUNDLE (.gpu-bundle), GPU_RUN_PREFIX
 # (/tmp/jaams-gpu-prefix), GPU_RUN_BUILD_DIR (build/gpu; dry: build/release), GPU_RUN_MODELS,
-# GPU_RUN_PREDICT_SECONDS, GPU_RUN_LIMIT_<STAGE> (seconds; STAGE upper-case, '-' as '_').
+# GPU_RUN_PREDICT_SECONDS, GPU_RUN_LIMIT_<STAGE> (seconds; STAGE upper-case, '-' as '_'),
+# GPU_RUN_STAGES (a subset, in order, e.g. "unpack build bench-train" for a second call on a machine
+# still warm, which keeps build/gpu: the build is then incremental).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 self=$(pwd)/scripts/gpu_run.sh
@@ -292,7 +294,10 @@ status=0
 # still to come, so a slow one squeezes the rest instead of the device call's own limit ending all.
 total=${GPU_RUN_TOTAL:-470}
 declare -A limit=([system]=30 [unpack]=45 [build]=240 [cuda-tests]=45 [cpu-tests]=75 [bench-train]=120 [train]=45 [predict]=120)
-stages=(system unpack build cuda-tests cpu-tests bench-train train predict)
+read -r -a stages <<<"${GPU_RUN_STAGES:-system unpack build cuda-tests cpu-tests bench-train train predict}"
+for name in "${stages[@]}"; do
+  [[ -n ${limit[$name]:-} ]] || { echo "GPU_RUN_STAGES: unknown stage '$name'"; exit 2; }
+done
 for i in "${!stages[@]}"; do
   name=${stages[$i]}
   var=GPU_RUN_LIMIT_${name//-/_}; var=${var^^}

@@ -69,7 +69,9 @@ while read -r p; do [[ $p =~ $system_pkgs ]] || chosen[$p]=1; done < <(
 
 rm -rf "$bundle" && mkdir -p "$bundle"
 mapfile -t pkgs < <(printf '%s\n' "${!chosen[@]}" | sort)
-(cd "$bundle" && apt-get -o APT::Sandbox::User=root download "${pkgs[@]}" >/dev/null)
+# Exit status 3: Debian's archive could not be reached (the caller may skip what needs the bundle).
+(cd "$bundle" && apt-get -o APT::Sandbox::User=root download "${pkgs[@]}" >/dev/null) ||
+  { echo "make_gpu_bundle: apt-get download failed (is Debian's archive reachable?)" >&2; exit 3; }
 total=0
 printf '%-32s %10s\n' package KiB
 for deb in "$bundle"/*.deb; do

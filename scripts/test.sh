@@ -16,10 +16,19 @@ echo "== unit and end-to-end tests done in $(( $(date +%s) - start )) s"
 
 # The GPU script proved here without a GPU: its bundle (size checked), then every stage but CUDA's
 # against this build.
-bash scripts/make_gpu_bundle.sh >build/gpu-bundle.log || { cat build/gpu-bundle.log; exit 1; }
-tail -n 3 build/gpu-bundle.log
-GPU_RUN_DRY=1 GPU_RUN_BUILD_DIR="$JAAMS_BUILD_DIR" OUT="$PWD/build/gpu-run" bash scripts/gpu_run.sh
-echo "== GPU script dry run done in $(( $(date +%s) - start )) s"
+bundle_status=0
+bash scripts/make_gpu_bundle.sh >build/gpu-bundle.log 2>&1 || bundle_status=$?
+if ((bundle_status == 3)); then
+  tail -n 1 build/gpu-bundle.log
+  echo "== Debian's archive is not reachable: the GPU script's dry run is skipped"
+elif ((bundle_status != 0)); then
+  cat build/gpu-bundle.log
+  exit 1
+else
+  tail -n 3 build/gpu-bundle.log
+  GPU_RUN_DRY=1 GPU_RUN_BUILD_DIR="$JAAMS_BUILD_DIR" OUT="$PWD/build/gpu-run" bash scripts/gpu_run.sh
+  echo "== GPU script dry run done in $(( $(date +%s) - start )) s"
+fi
 
 if [[ -d ../shared/data/gtzan-mini ]]; then
   bash scripts/gtzan_mini_check.sh "$JAAMS_BUILD_DIR/jaams" ../shared/data/gtzan-mini build/gtzan-mini-check
