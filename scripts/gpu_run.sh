@@ -81,7 +81,8 @@ stage_system() {
 import json, sys, torch
 info = {"device": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none",
         "torch": torch.__version__, "cuda": torch.version.cuda,
-        "cxx11_abi": torch.compiled_with_cxx11_abi(), "cmake_prefix": torch.utils.cmake_prefix_path}
+        "cxx11_abi": bool(getattr(torch, "compiled_with_cxx11_abi", lambda: torch._C._GLIBCXX_USE_CXX11_ABI)()),
+        "cmake_prefix": torch.utils.cmake_prefix_path}
 print(json.dumps(info))
 open(sys.argv[1], "a").write(json.dumps({"stage": "system", "data": info}) + "\n")
 # Debian's C++ libraries in the bundle use the C++11 string ABI: a LibTorch without it cannot link them.
