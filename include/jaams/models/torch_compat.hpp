@@ -8,6 +8,7 @@
 // torch::nn::functional::cross_entropy; torch::jit::load; c10::Dict and c10::IValue.
 // jaams passes no c10::optional itself (2.x makes it an alias of std::optional) and includes no
 // at::cuda headers (pinned memory goes through Tensor::pin_memory, streams are LibTorch's).
+// The language standard is CMake's concern: CMakeLists.txt builds with C++20 for LibTorch 2.14+.
 #include <ATen/autocast_mode.h>
 #include <torch/types.h>
 #include <torch/version.h>
