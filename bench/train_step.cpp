@@ -3,18 +3,24 @@
 // the trainer does), so it can be set beside the same models in PyTorch (scripts/bench_train.py,
 // scripts/bench_train.sh).
 //
-//   bench_train_step --model ann|cnn|alexcnn|alexcnn-head [--batch 32] [--steps 16] [--warmup 3]
-//                    [--repeats 3] [--threads T] [--samples 256] [--loader]
-//                    [--default-malloc]
+//   bench_train_step --model ann|cnn|alexcnn|alexcnn-head|stats-head|transfer-head [--batch 32]
+//                    [--steps 16] [--warmup 3] [--repeats 3] [--threads T] [--samples 256]
+//                    [--loader] [--device cpu|cuda|cuda:N] [--amp bf16] [--default-malloc]
 //
 // ann, cnn: uint8 images [samples,3,288,432] through model->forward (uint8 -> float/255 inside).
 // alexcnn-head: the trainable head of alexcnn on cached AlexNet features [samples,256,8,12], as
 // the trainer runs it after computing the frozen stage once (random backbone: only speed counts).
 // alexcnn: the whole model on images, frozen stage included, i.e. the cost the cache saves.
+// stats-head, transfer-head: the feature heads of stats [128] and transfer [160] on cached
+// embeddings (the trainer computes those once), standardised with the set's statistics.
 //
-// Without --loader, batches are contiguous slices of the set (no copy): the model's speed alone.
-// With --loader, batches come from jaams' BatchLoader over a shuffled order, epoch after epoch,
-// exactly as the trainer feeds them; wait_share is the share of step time spent blocked on it.
+// Without --loader, batches are contiguous slices of the set, which sits on the model's device
+// (no copy): the model's speed alone. With --loader, the set stays in host memory and batches
+// come from jaams' BatchLoader over a shuffled order, epoch after epoch, pinned and copied to a
+// GPU exactly as the trainer feeds them; wait_share is the share of step time spent blocked on it.
+// --amp bf16: forward and loss under LibTorch's autocast in bfloat16 (models/torch_compat.hpp);
+// logit_rel_diff is ||bf16 - float32|| / ||float32|| of the logits of one batch, same weights.
+// Every step reads its loss back (as the trainer does), which also synchronises a GPU.
 //
 // Like the jaams executable, the program first calls jaams::keep_freed_memory(); one switch
 // measures what that is worth:
@@ -41,7 +47,9 @@
 #include <vector>
 
 #include "jaams/data/batch_loader.hpp"
+#include "jaams/models/device.hpp"
 #include "jaams/models/registry.hpp"
+#include "jaams/models/torch_compat.hpp"
 #include "jaams/util/memory.hpp"
 
 namespace {
@@ -73,14 +81,17 @@ struct Options {
   int samples = 256;
   bool loader = false;
   bool default_malloc = false;
+  std::string device = "cpu";
+  std::string amp;  // "" (float32) or "bf16"
   std::uint64_t seed = 42;
 };
 
 [[noreturn]] void usage(const char* argv0, const std::string& problem) {
   if (!problem.empty()) std::fprintf(stderr, "error: %s\n", problem.c_str());
   std::fprintf(stderr,
-               "usage: %s --model ann|cnn|alexcnn|alexcnn-head [--batch 32] [--steps 16] [--warmup 3] "
-               "[--repeats 3] [--threads T] [--samples 256] [--loader] [--default-malloc]\n",
+               "usage: %s --model ann|cnn|alexcnn|alexcnn-head|stats-head|transfer-head [--batch 32] [--steps 16] "
+               "[--warmup 3] [--repeats 3] [--threads T] [--samples 256] [--loader] [--device cpu|cuda|cuda:N] "
+               "[--amp bf16] [--default-malloc]\n",
                argv0);
   std::exit(problem.empty() ? 0 : 2);
 }
@@ -109,20 +120,31 @@ Options parse(int argc, char** argv) {
     else if (arg == "--samples") o.samples = positive(1);
     else if (arg == "--loader") o.loader = true;
     else if (arg == "--default-malloc") o.default_malloc = true;
+    else if (arg == "--device") o.device = value();
+    else if (arg == "--amp") o.amp = value();
     else if (arg == "-h" || arg == "--help") usage(argv[0], "");
     else usage(argv[0], "unknown argument " + arg);
   }
-  if (o.model != "ann" && o.model != "cnn" && o.model != "alexcnn" && o.model != "alexcnn-head") {
-    usage(argv[0], "--model must be ann, cnn, alexcnn or alexcnn-head, got " + o.model);
+  if (o.model != "ann" && o.model != "cnn" && o.model != "alexcnn" && o.model != "alexcnn-head" &&
+      o.model != "stats-head" && o.model != "transfer-head") {
+    usage(argv[0], "--model must be ann, cnn, alexcnn, alexcnn-head, stats-head or transfer-head, got " + o.model);
   }
+  if (!o.amp.empty() && o.amp != "bf16") usage(argv[0], "--amp must be bf16, got " + o.amp);
   return o;
 }
 
 // Feeds batches either as slices of the set or through BatchLoader, one epoch after another.
 class BatchSource {
  public:
-  BatchSource(torch::Tensor inputs, torch::Tensor labels, int batch, bool use_loader, std::uint64_t seed)
-      : inputs_(std::move(inputs)), labels_(std::move(labels)), batch_(batch), use_loader_(use_loader), seed_(seed) {}
+  BatchSource(torch::Tensor inputs, torch::Tensor labels, int batch, bool use_loader, torch::Device device,
+              std::uint64_t seed)
+      : inputs_(std::move(inputs)), labels_(std::move(labels)), batch_(batch), use_loader_(use_loader), device_(device),
+        seed_(seed) {
+    if (!use_loader_) {
+      inputs_ = inputs_.to(device_);
+      labels_ = labels_.to(device_);
+    }
+  }
 
   void next(torch::Tensor& x, torch::Tensor& y) {
     const std::int64_t n = inputs_.size(0);
@@ -136,10 +158,12 @@ class BatchSource {
     }
     while (!loader_ || !loader_->next(x, y)) {
       if (loader_) wait_seconds_ += loader_->wait_seconds();
-      // Same arguments as the trainer's loader (prefetch 4, no pinning on the CPU).
+      // Same arguments as the trainer's loader (prefetch 4, pinned for a GPU).
       loader_ = std::make_unique<jaams::data::BatchLoader>(inputs_, labels_, jaams::data::epoch_order(n, seed_, ++epoch_),
-                                                           batch_, 4, false);
+                                                           batch_, 4, device_.is_cuda());
     }
+    x = x.to(device_, /*non_blocking=*/true);
+    y = y.to(device_, /*non_blocking=*/true);
   }
 
   // Seconds blocked in BatchLoader::next so far.
@@ -149,6 +173,7 @@ class BatchSource {
   torch::Tensor inputs_, labels_;
   std::int64_t batch_;
   bool use_loader_;
+  torch::Device device_;
   std::uint64_t seed_;
   std::int64_t offset_ = 0;
   int epoch_ = 0;
@@ -166,15 +191,26 @@ int main(int argc, char** argv) {
     torch::set_num_threads(threads);
     torch::manual_seed(static_cast<std::uint64_t>(o.seed));
 
+    const torch::Device device = jaams::resolve_device(o.device);
+    const bool head_only = o.model.size() > 5 && o.model.compare(o.model.size() - 5, 5, "-head") == 0;
     jaams::models::ModelSpec spec;
-    spec.name = o.model == "alexcnn-head" ? "alexcnn" : o.model;
+    spec.name = head_only ? o.model.substr(0, o.model.size() - 5) : o.model;
     spec.num_classes = 9;
     spec.height = 288;
     spec.width = 432;
     if (spec.name == "alexcnn") spec.params = {{"random_backbone", true}};
-    auto model = jaams::models::make_model(spec);
+    if (spec.name == "stats" || spec.name == "transfer") {
+      spec.input = "matrix";
+      spec.parts = {spec.name == "stats" ? jaams::models::InputPart{"stats", 1, 128}
+                                         : jaams::models::InputPart{"compact_mel", 96, 1360}};
+      spec.height = spec.parts[0].rows;
+      spec.width = spec.parts[0].cols;
+    }
+    // Heads on random embeddings: the transfer backbone's weights would never be used.
+    auto model = jaams::models::make_model(
+        spec, spec.name == "transfer" ? jaams::models::WeightInit::kLoadedLater : jaams::models::WeightInit::kFromSpec);
+    model->to(device);
     model->train();
-    const bool head_only = o.model == "alexcnn-head";
 
     // The synthetic set: what the trainer holds in memory (uint8 images, or cached features).
     torch::Tensor inputs;
@@ -182,13 +218,32 @@ int main(int argc, char** argv) {
       auto shape = model->embedding_shape();
       shape.insert(shape.begin(), o.samples);
       inputs = torch::rand(shape);  // non-negative, like the ReLU'd features
+      model->fit_head_inputs(inputs.to(device));
     } else {
       inputs = torch::randint(0, 256, {o.samples, 3, spec.height, spec.width}, torch::kUInt8);
     }
     const auto labels = torch::randint(0, spec.num_classes, {o.samples}, torch::kInt64);
 
     torch::optim::Adam optimizer(model->trainable_parameters(), torch::optim::AdamOptions(1e-3));
-    BatchSource source(inputs, labels, o.batch, o.loader, o.seed);
+    BatchSource source(inputs, labels, o.batch, o.loader, device, o.seed);
+    const bool bf16 = o.amp == "bf16";
+    auto logits_of = [&](const torch::Tensor& x) { return head_only ? model->head(x) : model->forward(x); };
+
+    // bf16's effect on what the model computes: the same batch and weights, in eval mode (no dropout).
+    double logit_rel_diff = 0.0;
+    if (bf16) {
+      torch::NoGradGuard no_grad;
+      model->eval();
+      const auto x = inputs.narrow(0, 0, std::min<std::int64_t>(o.batch, inputs.size(0))).to(device);
+      const auto reference = logits_of(x).to(torch::kFloat);
+      torch::Tensor low;
+      {
+        jaams::models::AutocastGuard autocast(device.type(), torch::kBFloat16);
+        low = logits_of(x);
+      }
+      logit_rel_diff = ((low.to(torch::kFloat) - reference).norm() / reference.norm()).item<double>();
+      model->train();
+    }
 
     double loss_sum = 0.0;
     std::int64_t correct = 0, seen = 0;
@@ -196,8 +251,13 @@ int main(int argc, char** argv) {
       torch::Tensor x, y;
       source.next(x, y);
       optimizer.zero_grad();
-      const auto logits = head_only ? model->head(x) : model->forward(x);
-      const auto loss = torch::nn::functional::cross_entropy(logits, y);
+      torch::Tensor logits, loss;
+      {
+        std::unique_ptr<jaams::models::AutocastGuard> autocast;
+        if (bf16) autocast = std::make_unique<jaams::models::AutocastGuard>(device.type(), torch::kBFloat16);
+        logits = logits_of(x);
+        loss = torch::nn::functional::cross_entropy(logits, y);
+      }
       loss.backward();
       optimizer.step();
       loss_sum += loss.item<double>();
@@ -232,6 +292,9 @@ int main(int argc, char** argv) {
 
     const nlohmann::json result = {{"impl", "jaams"},
                                    {"model", o.model},
+                                   {"device", device.str()},
+                                   {"amp", bf16 ? "bf16" : "none"},
+                                   {"logit_rel_diff", logit_rel_diff},
                                    {"batch", o.batch},
                                    {"threads", threads},
                                    {"steps", o.steps},

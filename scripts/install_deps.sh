@@ -10,8 +10,8 @@ build_packages=(
   libsndfile1-dev         # decoding WAV/AU/FLAC/OGG/MP3
   libfftw3-dev            # the STFT
   libsoxr-dev             # resampling
-  libopencv-dev           # colour maps, resizing, reading PNGs
-  libpng-dev              # writing PNGs with a chosen row filter (OpenCV 4.6 cannot set it): 2x faster
+  libopencv-core-dev libopencv-imgproc-dev   # colour maps, resizing (only these two: imgcodecs pulls in GDAL)
+  libpng-dev              # PNGs: writing with a chosen row filter (OpenCV 4.6 cannot set it, 2x faster), reading
   libcli11-dev libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev
   libgtest-dev
 )

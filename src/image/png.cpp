@@ -2,9 +2,6 @@
 
 #include <png.h>
 
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
-
 #include <string>
 #include <string_view>
 
@@ -71,14 +68,24 @@ void write_png(const std::filesystem::path& path, const Image& image) {
 }
 
 Image read_png(const std::filesystem::path& path) {
-  cv::Mat bgr = cv::imread(path.string(), cv::IMREAD_COLOR);
-  if (bgr.empty()) throw Error(path.string() + ": cannot read image");
-  cv::Mat rgb;
-  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+  // libpng's simplified API converts any colour type and bit depth to 8-bit RGB and reports errors
+  // in image.message rather than by longjmp. (OpenCV's imread would link imgcodecs, and with it
+  // GDAL, for this one call.)
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  struct Release {  // png_image_free is a no-op once libpng has freed the image itself
+    png_image* image;
+    ~Release() { png_image_free(image); }
+  } release{&image};
+  if (png_image_begin_read_from_file(&image, path.c_str()) == 0)
+    throw Error(path.string() + ": cannot read PNG: " + image.message);
+  image.format = PNG_FORMAT_RGB;
   Image out;
-  out.height = rgb.rows;
-  out.width = rgb.cols;
-  out.rgb.assign(rgb.data, rgb.data + std::size_t(rgb.rows) * rgb.cols * 3);
+  out.height = static_cast<int>(image.height);
+  out.width = static_cast<int>(image.width);
+  out.rgb.resize(PNG_IMAGE_SIZE(image));
+  if (png_image_finish_read(&image, nullptr, out.rgb.data(), 0, nullptr) == 0)
+    throw Error(path.string() + ": cannot read PNG: " + image.message);
   return out;
 }
 

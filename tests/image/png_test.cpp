@@ -75,5 +75,22 @@ TEST(Png, UnreadableFileIsNamedInTheError) {
   }
 }
 
+// A PNG cut short inside its pixel data: the header reads, the rows do not.
+TEST(Png, TruncatedFileIsNamedInTheError) {
+  test::TempDir dir;
+  const auto bytes = encode_png(random_image(40, 40, 3));
+  const auto path = dir / "cut.png";
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                              static_cast<std::streamsize>(bytes.size() / 2));
+  const std::string message = test::error_of([&] { read_png(path); });
+  EXPECT_NE(message.find("cut.png"), std::string::npos) << message;
+}
+
+TEST(Png, MissingFileIsNamedInTheError) {
+  test::TempDir dir;
+  const std::string message = test::error_of([&] { read_png(dir / "absent.png"); });
+  EXPECT_NE(message.find("absent.png"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace jaams::image
