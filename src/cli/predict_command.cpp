@@ -80,8 +80,11 @@ void run_predict_command(const PredictCliOptions& cli) {
     }
   }
   // Two runs appending to one file would interleave their rows: the second one stops here.
+  // A device or pipe (-o /dev/stdout) has no folder of its own to hold a lock or a model record.
+  const bool output_file =
+      !cli.output.empty() && (!std::filesystem::exists(cli.output, ec) || std::filesystem::is_regular_file(cli.output, ec));
   std::optional<FileLock> output_lock;
-  if (!cli.output.empty()) output_lock.emplace(lock_output_file(cli.output, "--output '" + cli.output + "'"));
+  if (output_file) output_lock.emplace(lock_output_file(cli.output, "--output '" + cli.output + "'"));
   predict::Predictor predictor = predict::load_predictor(cli.model, o);
   layout.classes = predictor.classes();
   if (cli.tags) {
@@ -89,10 +92,11 @@ void run_predict_command(const PredictCliOptions& cli) {
     layout.tag_names = predictor.settings().tag_names;
   }
 
+  const std::string model_identity = output_file ? predict::model_identity(predictor.meta(), cli.model) : "";
   bool append = false;
   if (cli.resume) {
     const auto state = predict::prepare_resume(cli.output, layout);
-    predict::check_resume_model(cli.output, predict::model_identity(predictor.meta(), cli.model), cli.model, state.fresh);
+    if (output_file) predict::check_resume_model(cli.output, model_identity, cli.model, state.fresh);
     append = !state.fresh;
     std::vector<std::filesystem::path> todo;
     for (auto& p : inputs) {
@@ -102,7 +106,7 @@ void run_predict_command(const PredictCliOptions& cli) {
                  state.dropped_bytes ? " (dropped the unfinished end of the file)" : "");
     inputs = std::move(todo);
   }
-  if (!cli.output.empty() && !append) predict::record_output_model(cli.output, predict::model_identity(predictor.meta(), cli.model), cli.model);
+  if (output_file && !append) predict::record_output_model(cli.output, model_identity, cli.model);
   predict::ResultWriter writer(layout, cli.output, append);
   if (inputs.empty()) {
     spdlog::warn("no audio files to classify");

@@ -43,6 +43,18 @@ TEST(HostileLocks, ASecondPredictOnTheSameOutputStops) {
   EXPECT_EQ(test::slurp(rows), "rows of the first run\n");
 }
 
+TEST(HostileLocks, AnOutputThatIsNotAFileNeedsNoLock) {
+  test::TempDir dir;
+  predict::fixtures::write_package(dir / "model.jaams");
+  hostile::write_music(dir / "a.wav", 5, 1);
+  // A pipe: there is no folder of its own to put a lock or a model record in.
+  const auto out = run_jaams("predict --model " + (dir / "model.jaams").string() + " -o /dev/stdout " +
+                                 (dir / "a.wav").string() + " | cat",
+                             0);
+  EXPECT_NE(out.find("a.wav,"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists("/dev/.stdout.lock"));
+}
+
 TEST(HostileLocks, ASecondTrainingInTheSameRunFolderStops) {
   test::TempDir dir;
   const std::string d = dir.path().string();
