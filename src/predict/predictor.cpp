@@ -4,8 +4,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cmath>
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -36,7 +36,7 @@ int checked_batch_size(int requested, torch::Device device, const std::string& s
   if (requested == 0) return default_batch_size(device);
   if (requested > kMaxBatchSize) {
     spdlog::warn("{}: --batch-size {} would need memory for {} segments at once (the batch and a queue twice "
-                 "its size); using {}, which scores as fast",
+                 "its size); using {}",
                  source, requested, 3LL * requested, kMaxBatchSize);
     return kMaxBatchSize;
   }

@@ -45,5 +45,37 @@ TEST(HostileDiskFull, TrainingStopsWithExit3AndKeepsTheLastCheckpoint) {
   EXPECT_NE(out.find("resuming"), std::string::npos) << out;
 }
 
+// A real full file system where the machine allows mounting one (root with the right to mount;
+// skipped elsewhere, e.g. in most containers).
+class SmallFileSystem {
+ public:
+  explicit SmallFileSystem(const fs::path& dir) : dir_(dir) {
+    fs::create_directories(dir_);
+    mounted_ = test::run_command("mount -t tmpfs -o size=2m tmpfs '" + dir_.string() + "'") == 0;
+  }
+  ~SmallFileSystem() {
+    if (mounted_) test::run_command("umount '" + dir_.string() + "'");
+  }
+  bool mounted() const { return mounted_; }
+
+ private:
+  fs::path dir_;
+  bool mounted_ = false;
+};
+
+TEST(HostileDiskFull, TrainingIntoATwoMegabyteFileSystemStopsWithExit3) {
+  test::TempDir dir;
+  const std::string d = dir.path().string();
+  const SmallFileSystem small(dir / "small");
+  if (!small.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here";
+  run_jaams("synth --out " + d + "/audio --per-genre 2 --seconds 11 --seed 5 --genres blues,rock", 0);
+  const auto out = run_jaams("train --config " JAAMS_SOURCE_DIR "/configs/stats.yaml --set data.genres=[blues,rock] "
+                             "--set model.hidden=4096 --set training.epochs=2 --data " + d + "/audio --output " + d +
+                                 "/small/run",
+                             3);
+  EXPECT_NE(out.find("disk full (No space left on device)"), std::string::npos) << out;
+  EXPECT_EQ(atomic_temps_under(dir / "small/run"), 0u);
+}
+
 }  // namespace
 }  // namespace jaams

@@ -43,9 +43,9 @@ void validate(const PredictOptions& options);
 // on 288x432 images) without scoring faster (40 demo clips: 2.48 s at batch 1, 2.57 s at 4).
 int default_batch_size(torch::Device device);
 
-// The most segments one model call takes. Larger batches score no faster (the CPU gains nothing
-// past 1, a GPU little past 32) while memory grows with them: the batch buffer, a queue twice its
-// size, and the convolutions' temporaries (about 13 MB per 288x432 segment for the report's CNN).
+// The most segments one model call takes. Memory grows with the batch: the batch buffer, a queue
+// twice its size, and the convolutions' temporaries (about 13 MB more per 288x432 segment for the
+// report's CNN on the CPU, from the figures above); 100,000 asked for a 37 GB allocation.
 inline constexpr int kMaxBatchSize = 256;
 
 // `requested` (0: default_batch_size), clamped to kMaxBatchSize with a warning naming `source`.
