@@ -58,8 +58,9 @@ void validate(const SegmentConfig& config) {
   };
   require(std::isfinite(config.seconds) && config.seconds > 0.0, "seconds", config.seconds,
           "a positive number of seconds");
-  require(std::isfinite(config.hop_seconds) && config.hop_seconds > 0.0, "hop_seconds", config.hop_seconds,
-          "a positive number of seconds");
+  // A tiny hop multiplies the segments of every file (0.0001 s: 100,000 per 10 s of audio).
+  require(std::isfinite(config.hop_seconds) && config.hop_seconds >= kMinHopSeconds, "hop_seconds", config.hop_seconds,
+          "at least 0.1 seconds");
   require(std::isfinite(config.pad_min_fraction) && config.pad_min_fraction > 0.0 && config.pad_min_fraction <= 1.0,
           "pad_min_fraction", config.pad_min_fraction, "a fraction in (0, 1]");
   if (config.remainder != RemainderPolicy::drop && config.remainder != RemainderPolicy::pad &&

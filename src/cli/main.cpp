@@ -58,13 +58,13 @@ int main(int argc, char** argv) {
     // --help and --version end here too (status 0); every real parse error is a usage error.
     return app.exit(e) == 0 ? cli::kExitOk : cli::kExitUsage;
   } catch (const RuntimeFailure& e) {
-    spdlog::error("{}", e.what());
+    spdlog::error("{}", printable(e.what()));
     return cli::kExitRuntime;
   } catch (const Error& e) {
-    spdlog::error("{}", e.what());
+    spdlog::error("{}", printable(e.what()));
     return cli::kExitUsage;
   } catch (const std::exception& e) {
-    spdlog::error("internal error: {}", e.what());
+    spdlog::error("internal error: {}", printable(e.what()));
     return cli::kExitRuntime;
   }
   if (app.get_subcommands().empty()) {

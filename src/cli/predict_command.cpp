@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,9 +12,12 @@
 #include "jaams/eval/pooling.hpp"
 #include "jaams/eval/statistics.hpp"
 #include "jaams/predict/inputs.hpp"
+#include "jaams/predict/output_model.hpp"
 #include "jaams/predict/predictor.hpp"
 #include "jaams/predict/result_writer.hpp"
 #include "jaams/util/error.hpp"
+#include "jaams/util/file_lock.hpp"
+#include "jaams/util/logging.hpp"
 #include "jaams/util/progress.hpp"
 
 namespace jaams::cli {
@@ -79,6 +83,12 @@ void run_predict_command(const PredictCliOptions& cli) {
       }
     }
   }
+  // Two runs appending to one file would interleave their rows: the second one stops here.
+  // A device or pipe (-o /dev/stdout) has no folder of its own to hold a lock or a model record.
+  const bool output_file =
+      !cli.output.empty() && (!std::filesystem::exists(cli.output, ec) || std::filesystem::is_regular_file(cli.output, ec));
+  std::optional<FileLock> output_lock;
+  if (output_file) output_lock.emplace(lock_output_file(cli.output, "--output '" + cli.output + "'"));
   predict::Predictor predictor = predict::load_predictor(cli.model, o);
   layout.classes = predictor.classes();
   if (cli.tags) {
@@ -86,9 +96,11 @@ void run_predict_command(const PredictCliOptions& cli) {
     layout.tag_names = predictor.settings().tag_names;
   }
 
+  const std::string model_identity = output_file ? predict::model_identity(predictor.meta(), cli.model) : "";
   bool append = false;
   if (cli.resume) {
     const auto state = predict::prepare_resume(cli.output, layout);
+    if (output_file) predict::check_resume_model(cli.output, model_identity, cli.model, state.fresh);
     append = !state.fresh;
     std::vector<std::filesystem::path> todo;
     for (auto& p : inputs) {
@@ -98,6 +110,7 @@ void run_predict_command(const PredictCliOptions& cli) {
                  state.dropped_bytes ? " (dropped the unfinished end of the file)" : "");
     inputs = std::move(todo);
   }
+  if (output_file && !append) predict::record_output_model(cli.output, model_identity, cli.model);
   predict::ResultWriter writer(layout, cli.output, append);
   if (inputs.empty()) {
     spdlog::warn("no audio files to classify");
@@ -123,7 +136,7 @@ void run_predict_command(const PredictCliOptions& cli) {
     audio_seconds += r.audio_seconds;
     if (!r.ok()) {
       ++failed;
-      spdlog::warn("{}: {}", r.path.string(), r.error);
+      spdlog::warn("{}: {}", printable(r.path.string()), printable(r.error));
     }
     const double wall = progress.elapsed_seconds();
     char status[64];
@@ -180,7 +193,8 @@ void setup_predict(CLI::App& app) {
       "--resume with the same --output and PATHs completes it. --shard splits the inputs by path\n"
       "string: give every shard the same PATH arguments.\n"
       "Exit status: 0 all files classified, 1 some files failed (see the error column),\n"
-      "2 bad arguments or model package.");
+      "2 bad arguments or model package, or --output in use by another run, 3 a failure on the way\n"
+      "(e.g. a full disk). See docs/input-rules.md.");
   cmd->callback([opts] { run_predict_command(*opts); });
 }
 

@@ -48,7 +48,17 @@ void setup_synth(CLI::App& app) {
   cmd->add_option("--seconds", opts->seconds, "Length of each clip in seconds")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 600.0));
-  cmd->add_option("--seed", opts->seed, "Seed: the same seed gives byte-identical files")->capture_default_str();
+  // CLI11 reads -1 into an unsigned option as 2^64 - 1: refuse a sign explicitly.
+  const CLI::Validator unsigned_number(
+      [](const std::string& text) {
+        return text.find_first_not_of("0123456789") == std::string::npos && !text.empty()
+                   ? std::string()
+                   : "expected a whole number from 0 to 18446744073709551615, got '" + text + "'";
+      },
+      "UINT64");
+  cmd->add_option("--seed", opts->seed, "Seed: the same seed gives byte-identical files")
+      ->check(unsigned_number)
+      ->capture_default_str();
   cmd->add_option("--genres", opts->genres, "Genres to make, comma-separated (default: all nine)")->delimiter(',');
   cmd->add_option("-j,--threads", opts->threads, "Worker threads (default: all cores; output does not depend on it)")
       ->check(CLI::NonNegativeNumber);

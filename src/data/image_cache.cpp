@@ -20,19 +20,52 @@ void put_u32(std::ostream& out, std::uint32_t v) {
 std::uint32_t get_u32(const unsigned char* b) { return b[0] | (b[1] << 8) | (b[2] << 16) | (std::uint32_t(b[3]) << 24); }
 }  // namespace
 
-void write_image_cache(const std::filesystem::path& path, const std::vector<image::Image>& images) {
-  if (images.empty()) throw Error(path.string() + ": no images to cache");
-  const auto& first = images.front();
-  for (const auto& img : images) {
-    if (img.height != first.height || img.width != first.width) throw Error(path.string() + ": images differ in size");
+SegmentCacheWriter::SegmentCacheWriter(std::filesystem::path path, bool matrices)
+    : path_(std::move(path)), matrices_(matrices) {}
+SegmentCacheWriter::~SegmentCacheWriter() = default;
+SegmentCacheWriter::SegmentCacheWriter(SegmentCacheWriter&&) noexcept = default;
+SegmentCacheWriter& SegmentCacheWriter::operator=(SegmentCacheWriter&&) noexcept = default;
+
+SegmentCacheWriter SegmentCacheWriter::images(std::filesystem::path path) { return {std::move(path), false}; }
+SegmentCacheWriter SegmentCacheWriter::matrices(std::filesystem::path path) { return {std::move(path), true}; }
+
+void SegmentCacheWriter::add_bytes(const void* data, std::size_t bytes, const std::vector<std::uint32_t>& dims) {
+  if (!file_) {
+    file_ = std::make_unique<AtomicFileWriter>(path_);
+    dims_ = dims;
+    std::ostream& out = file_->stream();
+    out.write(matrices_ ? kMatrixMagic : kMagic, sizeof kMagic);
+    put_u32(out, kVersion);
+    put_u32(out, 0);  // segments: filled in by commit()
+    for (const std::uint32_t d : dims_) put_u32(out, d);
+  } else if (dims != dims_) {
+    throw Error(path_.string() + (matrices_ ? ": matrices differ in shape" : ": images differ in size"));
   }
-  write_file_atomic(path, [&](std::ostream& out) {
-    out.write(kMagic, sizeof kMagic);
-    for (std::uint32_t v : {kVersion, std::uint32_t(images.size()), std::uint32_t(first.height), std::uint32_t(first.width), 3u}) {
-      put_u32(out, v);
-    }
-    for (const auto& img : images) out.write(reinterpret_cast<const char*>(img.rgb.data()), static_cast<std::streamsize>(img.rgb.size()));
-  });
+  file_->stream().write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
+  ++segments_;
+}
+
+void SegmentCacheWriter::add(const image::Image& img) {
+  add_bytes(img.rgb.data(), img.rgb.size(), {std::uint32_t(img.height), std::uint32_t(img.width), 3u});
+}
+
+void SegmentCacheWriter::add(const features::Matrix& m) {
+  if (m.data.size() != std::size_t(m.rows) * m.cols) throw Error(path_.string() + ": matrices differ in shape");
+  add_bytes(m.data.data(), m.data.size() * sizeof(float), {std::uint32_t(m.rows), std::uint32_t(m.cols)});
+}
+
+void SegmentCacheWriter::commit() {
+  if (!file_) throw Error(path_.string() + (matrices_ ? ": no matrices to cache" : ": no images to cache"));
+  std::ostream& out = file_->stream();
+  out.seekp(sizeof kMagic + 4);
+  put_u32(out, segments_);
+  file_->commit();
+}
+
+void write_image_cache(const std::filesystem::path& path, const std::vector<image::Image>& images) {
+  auto writer = SegmentCacheWriter::images(path);
+  for (const auto& img : images) writer.add(img);
+  writer.commit();
 }
 
 CachedImages read_image_cache(const std::filesystem::path& path) {
@@ -58,22 +91,9 @@ CachedImages read_image_cache(const std::filesystem::path& path) {
 }
 
 void write_matrix_cache(const std::filesystem::path& path, const std::vector<features::Matrix>& matrices) {
-  if (matrices.empty()) throw Error(path.string() + ": no matrices to cache");
-  const auto& first = matrices.front();
-  for (const auto& m : matrices) {
-    if (m.rows != first.rows || m.cols != first.cols || m.data.size() != std::size_t(m.rows) * m.cols) {
-      throw Error(path.string() + ": matrices differ in shape");
-    }
-  }
-  write_file_atomic(path, [&](std::ostream& out) {
-    out.write(kMatrixMagic, sizeof kMatrixMagic);
-    for (std::uint32_t v : {kVersion, std::uint32_t(matrices.size()), std::uint32_t(first.rows), std::uint32_t(first.cols)}) {
-      put_u32(out, v);
-    }
-    for (const auto& m : matrices) {
-      out.write(reinterpret_cast<const char*>(m.data.data()), static_cast<std::streamsize>(m.data.size() * sizeof(float)));
-    }
-  });
+  auto writer = SegmentCacheWriter::matrices(path);
+  for (const auto& m : matrices) writer.add(m);
+  writer.commit();
 }
 
 CachedMatrices read_matrix_cache(const std::filesystem::path& path) {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -15,7 +16,9 @@
 #include "jaams/image/png.hpp"
 #include "jaams/pipeline/audio_to_images.hpp"
 #include "jaams/util/atomic_file.hpp"
+#include "jaams/util/file_lock.hpp"
 #include "jaams/util/error.hpp"
+#include "jaams/util/logging.hpp"
 #include "jaams/util/npy.hpp"
 #include "jaams/util/progress.hpp"
 #include "jaams/version.hpp"
@@ -161,23 +164,57 @@ std::vector<Job> find_jobs(const PreprocessOptions& o, std::vector<FileFailure>&
   return jobs;
 }
 
-// Decodes one track and writes all its outputs; the record goes last. Kinds an earlier run made
-// for the track stay listed (same settings, see check_or_write_settings), so a run with other
-// --kinds adds to a folder instead of dropping what is there.
+// Decodes one track and writes all its outputs as its segments come, so a long track costs no
+// more memory than a short one; the caches are committed and the record written last. Kinds an
+// earlier run made for the track stay listed (same settings, see check_or_write_settings), so a
+// run with other --kinds adds to a folder instead of dropping what is there.
 void process_track(pipeline::AudioToImages& converter, const PreprocessOptions& o, const Job& job, double& seconds) {
-  std::vector<pipeline::SegmentImages> segments;
+  const auto matrix_kinds_now = matrix_kinds_of(o);
+  auto is_matrix_kind = [&](FeatureKind kind) {
+    return std::find(matrix_kinds_now.begin(), matrix_kinds_now.end(), kind) != matrix_kinds_now.end();
+  };
+  // One cache writer per kind and form (image or matrix), in o.kinds order; absent ones stay empty.
+  std::vector<std::optional<SegmentCacheWriter>> image_caches(o.kinds.size()), matrix_caches(o.kinds.size());
+  for (std::size_t k = 0; k < o.kinds.size(); ++k) {
+    if (features::has_image(o.kinds[k])) image_caches[k] = SegmentCacheWriter::images(cache_path(o.output, o.kinds[k], job.genre, job.track_id));
+    if (is_matrix_kind(o.kinds[k])) matrix_caches[k] = SegmentCacheWriter::matrices(matrix_cache_path(o.output, o.kinds[k], job.genre, job.track_id));
+  }
+  json segs = json::array();
   const auto summary = converter.process(job.path, [&](pipeline::SegmentImages&& s) {
-    segments.push_back(std::move(s));
+    segs.push_back({{"index", s.index}, {"start", s.start_seconds}, {"duration", s.duration_seconds}});
+    const std::string stem = job.track_id + "." + std::to_string(s.index);
+    for (std::size_t k = 0; k < o.kinds.size(); ++k) {
+      const FeatureKind kind = o.kinds[k];
+      const std::string kind_name = features::to_string(kind);
+      const bool image = features::has_image(kind);
+      if (image) {
+        image_caches[k]->add(s.images[k]);
+        if (o.write_png) image::write_png(o.output / "images" / kind_name / job.genre / (stem + ".png"), s.images[k]);
+      }
+      if (matrix_caches[k]) matrix_caches[k]->add(s.matrices[k]);
+      if (o.write_raw) {
+        const auto& f = s.features;
+        const features::Matrix& m = !image                      ? s.matrices[k]
+                                    : kind == FeatureKind::mel    ? f.mel_db
+                                    : kind == FeatureKind::chroma ? f.chroma
+                                                                  : f.centroid;
+        write_npy(o.output / "raw" / kind_name / job.genre / (stem + ".npy"), m.data.data(), m.rows, m.cols);
+      }
+    }
     return true;
   });
   seconds = summary.seconds;
+  for (auto& cache : image_caches)
+    if (cache) cache->commit();
+  for (auto& cache : matrix_caches)
+    if (cache) cache->commit();
+
   const TrackRecord earlier = read_record(record_path(o.output, job));
   std::vector<std::string> kinds = earlier.kinds, matrix_kinds = earlier.matrix_kinds;
   auto add = [](std::vector<std::string>& list, FeatureKind k) {
     if (std::find(list.begin(), list.end(), features::to_string(k)) == list.end()) list.push_back(features::to_string(k));
   };
   for (auto k : o.kinds) add(kinds, k);
-  const auto matrix_kinds_now = matrix_kinds_of(o);
   for (auto k : matrix_kinds_now) add(matrix_kinds, k);
   json record = {{"track_id", job.track_id},
                  {"genre", job.genre},
@@ -188,36 +225,7 @@ void process_track(pipeline::AudioToImages& converter, const PreprocessOptions& 
                  {"audio_seconds", summary.seconds},
                  {"source_sample_rate", summary.info.sample_rate},
                  {"source_channels", summary.info.channels}};
-  json segs = json::array();
-  for (const auto& s : segments) segs.push_back({{"index", s.index}, {"start", s.start_seconds}, {"duration", s.duration_seconds}});
   record["segments"] = segs;
-
-  for (std::size_t k = 0; k < o.kinds.size(); ++k) {
-    const FeatureKind kind = o.kinds[k];
-    const std::string kind_name = features::to_string(kind);
-    const bool image = features::has_image(kind);
-    const bool matrix = std::find(matrix_kinds_now.begin(), matrix_kinds_now.end(), kind) != matrix_kinds_now.end();
-    std::vector<image::Image> images;
-    std::vector<features::Matrix> matrices;
-    for (const auto& s : segments) {
-      const std::string stem = job.track_id + "." + std::to_string(s.index);
-      if (image) {
-        images.push_back(s.images[k]);
-        if (o.write_png) image::write_png(o.output / "images" / kind_name / job.genre / (stem + ".png"), s.images[k]);
-      }
-      if (matrix) matrices.push_back(s.matrices[k]);
-      if (o.write_raw) {
-        const auto& f = s.features;
-        const features::Matrix& m = !image                      ? s.matrices[k]
-                                    : kind == FeatureKind::mel    ? f.mel_db
-                                    : kind == FeatureKind::chroma ? f.chroma
-                                                                  : f.centroid;
-        write_npy(o.output / "raw" / kind_name / job.genre / (stem + ".npy"), m.data.data(), m.rows, m.cols);
-      }
-    }
-    if (image) write_image_cache(cache_path(o.output, kind, job.genre, job.track_id), images);
-    if (matrix) write_matrix_cache(matrix_cache_path(o.output, kind, job.genre, job.track_id), matrices);
-  }
   write_file_atomic(record_path(o.output, job), record.dump(1) + "\n");
 }
 
@@ -268,6 +276,8 @@ PreprocessSummary run_preprocess(const PreprocessOptions& o) {
   const auto jobs = find_jobs(o, summary.failures);
   summary.files = jobs.size() + summary.failures.size();
   fs::create_directories(o.output);
+  // One preprocess per output folder: a second would remove the first's partial files.
+  const FileLock folder_lock = lock_folder(o.output, "--output '" + o.output.string() + "'");
   if (const auto stale = remove_atomic_temps(o.output)) spdlog::info("removed {} partial file(s) left by an interrupted run", stale);
   check_or_write_settings(o);
 
@@ -305,7 +315,7 @@ PreprocessSummary run_preprocess(const PreprocessOptions& o) {
         // The path is in its own column; keep the reason short.
         const std::string prefix = job.path.string() + ": ";
         if (reason.rfind(prefix, 0) == 0) reason = reason.substr(prefix.size());
-        spdlog::warn("{}: {}", job.path.string(), reason);
+        spdlog::warn("{}: {}", printable(job.path.string()), printable(reason));
         std::lock_guard<std::mutex> lock(mutex);
         summary.failures.push_back({job.path, reason});
         if (o.fail_fast) stop = true;

@@ -3,7 +3,9 @@
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 
+#include <cstdio>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -36,12 +38,48 @@ c10::Dict<std::string, torch::Tensor> collect_weights(ClassifierImpl& model) {
   return weights;
 }
 
+// FNV-1a (64 bit) over every tensor's name, shape and bytes, in name order: a package whose
+// weights were damaged after writing no longer matches the checksum its metadata carries.
+std::string weights_checksum(const std::map<std::string, torch::Tensor>& weights) {
+  std::uint64_t hash = 1469598103934665603ull;
+  auto mix = [&hash](const void* data, std::size_t n) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < n; ++i) hash = (hash ^ bytes[i]) * 1099511628211ull;
+  };
+  for (const auto& [name, tensor] : weights) {
+    mix(name.data(), name.size());
+    for (const int64_t d : tensor.sizes()) mix(&d, sizeof d);
+    const torch::Tensor t = tensor.contiguous();
+    mix(t.data_ptr(), t.numel() * t.element_size());
+  }
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+std::map<std::string, torch::Tensor> sorted_weights(const c10::Dict<std::string, torch::Tensor>& weights) {
+  std::map<std::string, torch::Tensor> out;
+  for (const auto& item : weights) out.emplace(item.key(), item.value());
+  return out;
+}
+
+// Serialises into memory first and writes the bytes with jaams' own atomic writer: LibTorch's
+// file writer aborts the process when a write fails (a full disk), and a failure here must be
+// an error that leaves the previous file in place.
+void write_archive(const fs::path& path, torch::serialize::OutputArchive& archive) {
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  write_file_atomic(path, bytes.str());
+}
+
 void write_common(torch::serialize::OutputArchive& archive, const char* format, ClassifierImpl& model,
-                  const nlohmann::json& meta) {
+                  nlohmann::json meta) {
+  const auto weights = collect_weights(model);
+  meta["weights_checksum"] = weights_checksum(sorted_weights(weights));
   archive.write("jaams_format", c10::IValue(std::string(format)));
   archive.write("jaams_format_version", c10::IValue(kFormatVersion));
   archive.write("meta", c10::IValue(meta.dump()));
-  archive.write("weights", c10::IValue(collect_weights(model)));
+  archive.write("weights", c10::IValue(weights));
 }
 
 // An opened jaams archive: its format, metadata and the archive for further reads.
@@ -98,7 +136,21 @@ void load_weights(Opened& opened, ClassifierImpl& model, const fs::path& path) {
   std::map<std::string, torch::Tensor> weights;
   for (const auto& item : stored.toGenericDict()) {
     if (!item.key().isString() || !item.value().isTensor()) throw Error(quoted(path) + ": corrupt package (weights)");
-    weights.emplace(item.key().toStringRef(), item.value().toTensor());
+    const torch::Tensor& t = item.value().toTensor();
+    // A cut storage record loads as a tensor that reaches past its storage (garbage or NaN).
+    const auto needed = static_cast<std::size_t>((t.storage_offset() + t.numel()) * t.element_size());
+    if (!t.has_storage() || t.storage().nbytes() < needed) {
+      throw Error(quoted(path) + ": corrupt package (tensor " + item.key().toStringRef() + " holds " +
+                  std::to_string(t.has_storage() ? t.storage().nbytes() : 0) + " bytes, its shape " +
+                  shape_string(t.sizes()) + " needs " + std::to_string(needed) + ")");
+    }
+    weights.emplace(item.key().toStringRef(), t);
+  }
+  if (opened.meta.contains("weights_checksum")) {  // packages written before it have none
+    const std::string expected = opened.meta["weights_checksum"].is_string() ? opened.meta["weights_checksum"].get<std::string>() : "";
+    if (weights_checksum(weights) != expected) {
+      throw Error(quoted(path) + ": corrupt package (the weights do not match the checksum in its metadata)");
+    }
   }
 
   const std::string model_name = model.spec().name;
@@ -142,7 +194,7 @@ void save_package(const fs::path& path, ClassifierImpl& model, const ModelSpec& 
 
   torch::serialize::OutputArchive archive;
   write_common(archive, kPackageFormat, model, full);
-  write_file_atomic(path, [&](std::ostream& out) { archive.save_to(out); });
+  write_archive(path, archive);
 }
 
 nlohmann::json read_package_meta(const fs::path& path) {
@@ -184,7 +236,7 @@ void save_checkpoint(const fs::path& path, ClassifierImpl& model, const torch::o
   torch::serialize::OutputArchive optimizer_archive;
   optimizer.save(optimizer_archive);
   archive.write("optimizer", optimizer_archive);
-  write_file_atomic(path, [&](std::ostream& out) { archive.save_to(out); });
+  write_archive(path, archive);
 }
 
 nlohmann::json load_checkpoint(const fs::path& path, ClassifierImpl& model, torch::optim::Optimizer& optimizer) {

@@ -1,5 +1,7 @@
 #include "jaams/predict/inputs.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -13,18 +15,38 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<fs::path> audio_files_under(const fs::path& dir) {
-  std::vector<fs::path> files;
+// Adds the audio files under `dir` to `files`. Symbolic links to folders are followed, each real
+// folder at most once (`visited` holds their canonical paths), so a link back up the tree or two
+// links to one folder cannot loop or list files twice.
+void add_audio_files_under(const fs::path& dir, std::set<fs::path>& visited, std::vector<fs::path>& files) {
   std::error_code ec;
-  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  const fs::path real = fs::canonical(dir, ec);
+  if (ec) throw Error(dir.string() + ": cannot resolve folder: " + ec.message());
+  if (!visited.insert(real).second) {
+    spdlog::warn("{}: links to a folder already searched ({}), skipped", dir.string(), real.string());
+    return;
+  }
+  fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
   if (ec) throw Error(dir.string() + ": cannot list folder: " + ec.message());
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  std::vector<fs::path> folders;
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
     if (ec) throw Error(dir.string() + ": cannot list folder: " + ec.message());
     const fs::path& p = it->path();
     std::error_code type_ec;
-    if (it->is_directory(type_ec)) continue;
-    if (pipeline::has_audio_extension(p) && !is_atomic_temp_name(p)) files.push_back(p);
+    if (it->is_directory(type_ec)) {
+      folders.push_back(p);
+    } else if (pipeline::has_audio_extension(p) && !is_atomic_temp_name(p)) {
+      files.push_back(p);
+    }
   }
+  std::sort(folders.begin(), folders.end());
+  for (const auto& folder : folders) add_audio_files_under(folder, visited, files);
+}
+
+std::vector<fs::path> audio_files_under(const fs::path& dir) {
+  std::vector<fs::path> files;
+  std::set<fs::path> visited;
+  add_audio_files_under(dir, visited, files);
   std::sort(files.begin(), files.end());
   return files;
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -31,6 +32,17 @@ void validate(const PredictOptions& o) {
 }
 
 int default_batch_size(torch::Device device) { return device.is_cuda() ? 32 : 1; }
+
+int checked_batch_size(int requested, torch::Device device, const std::string& source) {
+  if (requested == 0) return default_batch_size(device);
+  if (requested > kMaxBatchSize) {
+    spdlog::warn("{}: --batch-size {} would need memory for {} segments at once (the batch and a queue twice "
+                 "its size); using {}",
+                 source, requested, 3LL * requested, kMaxBatchSize);
+    return kMaxBatchSize;
+  }
+  return requested;
+}
 
 PackageSettings package_settings(const models::Package& package, const std::string& source) {
   const auto& meta = package.meta;
@@ -117,7 +129,7 @@ Predictor::Predictor(models::Package package, const std::string& source, Predict
     spdlog::warn("{}: alexcnn with a random (untrained) AlexNet backbone", source_);
   }
   package_.model->eval();
-  if (options_.batch_size == 0) options_.batch_size = default_batch_size(device());
+  options_.batch_size = checked_batch_size(options_.batch_size, device(), source_);
 }
 
 torch::Device Predictor::device() const { return package_.model->device(); }
@@ -143,6 +155,7 @@ struct QueueItem {
   // end
   std::string error;
   double audio_seconds = 0.0;
+  double header_seconds = 0.0;  // the file's length as its header gives it
 };
 
 // A bounded FIFO between the workers and the scorer. Workers block while it is full, so images
@@ -220,7 +233,12 @@ struct FileState {
   bool ended = false;
   std::string error;
   double audio_seconds = 0.0;
+  double header_seconds = 0.0;
 };
+
+bool all_finite(const std::vector<float>& values) {
+  return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
+}
 
 }  // namespace
 
@@ -274,6 +292,7 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
               },
               options_.max_segments);
           end.audio_seconds = summary.seconds;
+          end.header_seconds = summary.info.duration_seconds();
         } catch (const std::exception& e) {
           end.error = e.what();
           if (end.error.empty()) end.error = "failed";
@@ -325,12 +344,18 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
     r.input_index = f;
     r.path = files[f];
     r.audio_seconds = st.audio_seconds;
+    // --max-segments stops decoding early: the length is then the header's, not what was read.
+    if (options_.max_segments > 0) r.file_seconds = st.header_seconds;
+    std::vector<std::vector<float>> rows;
+    rows.reserve(st.segments.size());
+    for (const auto& s : st.segments) rows.push_back(s.probabilities);
+    if (st.error.empty() && !std::all_of(rows.begin(), rows.end(), all_finite)) {
+      // Never a row of NaN probabilities: a damaged model or input says so instead.
+      st.error = "the model gave non-finite probabilities (is the model package damaged?)";
+    }
     if (!st.error.empty()) {
       r.error = short_reason(files[f], st.error);
     } else {
-      std::vector<std::vector<float>> rows;
-      rows.reserve(st.segments.size());
-      for (const auto& s : st.segments) rows.push_back(s.probabilities);
       r.probabilities = eval::pool(rows, options_.pooling);
       r.segments = std::move(st.segments);
       if (want_tags && !st.tags.empty()) {
@@ -394,6 +419,7 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
       st.ended = true;
       st.error = std::move(item->error);
       st.audio_seconds = item->audio_seconds;
+      st.header_seconds = item->header_seconds;
       if (st.in_batch == 0) finish(item->file);
     } else {
       if (matrix_input) {

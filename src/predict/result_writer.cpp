@@ -128,7 +128,7 @@ std::string csv_row(const RowLayout& l, const RowData& d) {
     f.push_back("");
   } else {
     f.push_back(d.file.ok() ? std::to_string(d.file.segments.size()) : "");
-    f.push_back(d.file.ok() || d.file.audio_seconds > 0 ? fixed(d.file.audio_seconds, kSecondsDecimals) : "");
+    f.push_back(d.file.ok() || d.file.length_seconds() > 0 ? fixed(d.file.length_seconds(), kSecondsDecimals) : "");
     f.push_back(one_line(d.file.error));
   }
   if (l.class_columns) {
@@ -164,7 +164,7 @@ std::string json_row(const RowLayout& l, const RowData& d) {
     j["duration_seconds"] = rounded(d.segment->duration_seconds, kSecondsDecimals);
   } else {
     j["segments"] = d.file.segments.size();
-    j["duration_seconds"] = rounded(d.file.audio_seconds, kSecondsDecimals);
+    j["duration_seconds"] = rounded(d.file.length_seconds(), kSecondsDecimals);
     j["error"] = d.file.ok() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.file.error);
   }
   if (l.class_columns && d.probs) {

@@ -18,6 +18,7 @@
 #include "jaams/train/experiment_data.hpp"
 #include "jaams/train/inference.hpp"
 #include "jaams/util/atomic_file.hpp"
+#include "jaams/util/file_lock.hpp"
 #include "jaams/util/error.hpp"
 #include "jaams/util/progress.hpp"
 #include "jaams/version.hpp"
@@ -95,6 +96,8 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   const int threads = t.threads > 0 ? t.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
   fs::create_directories(run_dir);
+  // One training per run folder: a second would clean up the first's files and mix checkpoints.
+  const FileLock run_lock = lock_folder(run_dir, "run folder '" + run_dir.string() + "'");
   remove_atomic_temps(run_dir);
   const fs::path checkpoint_path = run_dir / kCheckpointFile;
   const fs::path package_path = run_dir / kPackageFile;

@@ -25,41 +25,62 @@ fs::path temp_path_for(const fs::path& path) {
   static std::atomic<unsigned> counter{0};
   std::ostringstream suffix;
   suffix << kTempMarker << ::getpid() << "-" << counter++;
-  std::string stem = path.filename().string();
-  // A long file name would make its temporary name too long to create: shorten the copy (a
-  // hash of the whole name keeps temporaries of different long names apart).
-  if (1 + stem.size() + suffix.str().size() > kMaxNameBytes) {
-    std::uint64_t hash = 1469598103934665603ull;
-    for (unsigned char c : stem) hash = (hash ^ c) * 1099511628211ull;
-    std::ostringstream tail;
-    tail << "~" << std::hex << hash;
-    stem = stem.substr(0, kMaxNameBytes - 1 - suffix.str().size() - tail.str().size()) + tail.str();
-  }
+  const std::string stem = name_within_limit(path.filename().string(), 1 + suffix.str().size());
   return path.parent_path() / ("." + stem + suffix.str());
 }
 
-std::string os_error() { return std::strerror(errno); }
+std::string os_error() { return io_error_text(errno); }
 }  // namespace
 
-void write_file_atomic(const fs::path& path, const std::function<void(std::ostream&)>& write) {
+std::string name_within_limit(const std::string& name, std::size_t extra_bytes) {
+  if (name.size() + extra_bytes <= kMaxNameBytes) return name;
+  // A hash of the whole name keeps shortened copies of different long names apart.
+  std::uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : name) hash = (hash ^ c) * 1099511628211ull;
+  std::ostringstream tail;
+  tail << "~" << std::hex << hash;
+  return name.substr(0, kMaxNameBytes - extra_bytes - tail.str().size()) + tail.str();
+}
+
+std::string io_error_text(int error) {
+  const std::string text = std::strerror(error);
+  if (error == ENOSPC || error == EDQUOT || error == EFBIG) return "disk full (" + text + ")";
+  return text;
+}
+
+AtomicFileWriter::AtomicFileWriter(fs::path path) : path_(std::move(path)) {
   std::error_code ec;
-  if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
-  if (ec) throw RuntimeFailure(path.parent_path().string() + ": cannot create folder: " + ec.message());
-  const fs::path tmp = temp_path_for(path);
-  try {
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out) throw RuntimeFailure(path.string() + ": cannot open for writing: " + os_error());
-      write(out);
-      out.flush();
-      if (!out) throw RuntimeFailure(path.string() + ": write failed: " + os_error());
-    }
-    fs::rename(tmp, path, ec);
-    if (ec) throw RuntimeFailure(path.string() + ": cannot move into place: " + ec.message());
-  } catch (...) {
-    fs::remove(tmp, ec);
-    throw;
-  }
+  if (!path_.parent_path().empty()) fs::create_directories(path_.parent_path(), ec);
+  if (ec) throw RuntimeFailure(path_.parent_path().string() + ": cannot create folder: " + ec.message());
+  tmp_ = temp_path_for(path_);
+  errno = 0;
+  out_.open(tmp_, std::ios::binary | std::ios::trunc);
+  if (!out_) throw RuntimeFailure(path_.string() + ": cannot open for writing: " + os_error());
+  errno = 0;  // so that a later failed write reports its own cause
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (committed_) return;
+  out_.close();
+  std::error_code ec;
+  fs::remove(tmp_, ec);
+}
+
+void AtomicFileWriter::commit() {
+  out_.flush();
+  if (!out_) throw RuntimeFailure(path_.string() + ": write failed: " + os_error());
+  out_.close();
+  if (!out_) throw RuntimeFailure(path_.string() + ": write failed: " + os_error());
+  std::error_code ec;
+  fs::rename(tmp_, path_, ec);
+  if (ec) throw RuntimeFailure(path_.string() + ": cannot move into place: " + ec.message());
+  committed_ = true;
+}
+
+void write_file_atomic(const fs::path& path, const std::function<void(std::ostream&)>& write) {
+  AtomicFileWriter writer(path);
+  write(writer.stream());
+  writer.commit();
 }
 
 void write_file_atomic(const fs::path& path, std::string_view bytes) {

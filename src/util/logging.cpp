@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 namespace jaams {
 
 void configure_logging(int verbosity, bool quiet, const std::string& level) {
@@ -16,6 +18,30 @@ void configure_logging(int verbosity, bool quiet, const std::string& level) {
   if (quiet) lvl = spdlog::level::warn;
   if (!level.empty()) lvl = spdlog::level::from_str(level);
   spdlog::set_level(lvl);
+}
+
+std::string printable(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", byte);
+      out += hex;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }

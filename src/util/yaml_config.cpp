@@ -1,5 +1,7 @@
 #include "jaams/util/yaml_config.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdint>
 
 #include "jaams/util/error.hpp"
@@ -79,7 +81,15 @@ void apply_override(YAML::Node& root, const std::string& assignment) {
     chain.push_back(child);
   }
   if (text.empty()) {
-    chain.back().remove(parts.back());  // "key=" drops the key: back to its default
+    // "key=" drops the key: back to its default. Said in the log, since a value the config file
+    // sets disappears with it.
+    const YAML::Node old = chain.back()[parts.back()];
+    if (old.IsDefined() && !old.IsNull()) {
+      spdlog::info("--set {}=: the value {} is dropped, {} takes its default", key, YAML::Dump(old), key);
+    } else {
+      spdlog::info("--set {}=: {} takes its default", key, key);
+    }
+    chain.back().remove(parts.back());
   } else {
     chain.back()[parts.back()] = value;
   }

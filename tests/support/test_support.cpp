@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <random>
@@ -77,7 +78,12 @@ int run_command(const std::string& command, std::string* output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-std::string jaams_binary() { return JAAMS_BINARY; }
+std::string jaams_binary() {
+  // JAAMS_TEST_BINARY runs the suites against another build, e.g. an older one to see that a
+  // regression test fails there.
+  if (const char* other = std::getenv("JAAMS_TEST_BINARY"); other != nullptr && *other != '\0') return other;
+  return JAAMS_BINARY;
+}
 
 std::string run_jaams(const std::string& args, int expected_status) {
   std::string out;

@@ -42,7 +42,7 @@ std::string slurp(const std::filesystem::path& path);
 // Runs a shell command; returns its exit status and fills `output` with stdout+stderr.
 int run_command(const std::string& command, std::string* output = nullptr);
 
-// The built jaams binary (for end-to-end tests).
+// The built jaams binary (for end-to-end tests), or the one $JAAMS_TEST_BINARY names.
 std::string jaams_binary();
 
 // Runs `jaams ARGS`; fails the test unless it exits with `expected_status`. Returns stdout+stderr.

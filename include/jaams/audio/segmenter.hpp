@@ -36,7 +36,11 @@ struct SegmentConfig {
   double pad_min_fraction = 0.95;  // in (0, 1]
 };
 
-// Throws jaams::Error naming the offending field when a value is out of range.
+// The smallest hop accepted: 100 segments per 10 s of audio already.
+inline constexpr double kMinHopSeconds = 0.1;
+
+// Throws jaams::Error naming the offending field when a value is out of range (hop_seconds below
+// kMinHopSeconds included).
 void validate(const SegmentConfig& config);
 
 struct SegmentSpan {

@@ -14,12 +14,46 @@
 //   them), row-major, segment after segment.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 #include "jaams/features/matrix.hpp"
 #include "jaams/image/render.hpp"
 
+namespace jaams {
+class AtomicFileWriter;
+}
+
 namespace jaams::data {
+
+// Either cache file, written one segment at a time so a long track never has to be held in
+// memory whole: the header's segment count is filled in by commit(). Atomic like
+// write_file_atomic: a writer destroyed before commit() leaves nothing behind.
+class SegmentCacheWriter {
+ public:
+  ~SegmentCacheWriter();
+  SegmentCacheWriter(SegmentCacheWriter&&) noexcept;
+  SegmentCacheWriter& operator=(SegmentCacheWriter&&) noexcept;
+
+  static SegmentCacheWriter images(std::filesystem::path path);
+  static SegmentCacheWriter matrices(std::filesystem::path path);
+
+  // All images (matrices) of a file must share one size (shape); throws jaams::Error otherwise.
+  void add(const image::Image& image);
+  void add(const features::Matrix& matrix);
+  // Throws jaams::Error when nothing was added, jaams::RuntimeFailure when the write failed.
+  void commit();
+
+ private:
+  SegmentCacheWriter(std::filesystem::path path, bool matrices);
+  void add_bytes(const void* data, std::size_t bytes, const std::vector<std::uint32_t>& dims);
+
+  std::filesystem::path path_;
+  bool matrices_ = false;
+  std::unique_ptr<AtomicFileWriter> file_;
+  std::vector<std::uint32_t> dims_;  // of the first segment
+  std::uint32_t segments_ = 0;
+};
 
 // Writes atomically; all images must share one size.
 void write_image_cache(const std::filesystem::path& path, const std::vector<image::Image>& images);

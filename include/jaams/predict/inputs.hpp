@@ -12,7 +12,9 @@ namespace jaams::predict {
 // Expands each argument, keeping the order given:
 //   a file       -> itself (whatever its ending: it was named explicitly);
 //   a folder     -> its audio files (pipeline::has_audio_extension, any letter case), recursively,
-//                   sorted by path, following no symbolic links to folders;
+//                   sorted by path; symbolic links to folders are followed, each real folder
+//                   once (a link to a folder already searched is skipped with a warning, so
+//                   loops end);
 //   @list.txt    -> each line taken as a PATH of the kinds above (blank lines and lines starting
 //                   with '#' skipped, trailing CR and spaces removed; relative paths are relative
 //                   to the current folder). A listed path that does not exist is kept, so that it

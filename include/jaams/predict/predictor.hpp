@@ -9,6 +9,7 @@
 // Memory does not grow with the length of a file: AudioToImages streams segments, the queue
 // holds at most `queue_segments` images, and a finished segment leaves only its class
 // probabilities behind (a one-hour file keeps 360 rows of a few floats).
+#include <algorithm>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -42,6 +43,14 @@ void validate(const PredictOptions& options);
 // on 288x432 images) without scoring faster (40 demo clips: 2.48 s at batch 1, 2.57 s at 4).
 int default_batch_size(torch::Device device);
 
+// The most segments one model call takes. Memory grows with the batch: the batch buffer, a queue
+// twice its size, and the convolutions' temporaries (about 13 MB more per 288x432 segment for the
+// report's CNN on the CPU, from the figures above); 100,000 asked for a 37 GB allocation.
+inline constexpr int kMaxBatchSize = 256;
+
+// `requested` (0: default_batch_size), clamped to kMaxBatchSize with a warning naming `source`.
+int checked_batch_size(int requested, torch::Device device, const std::string& source);
+
 struct SegmentResult {
   int index = 0;
   double start_seconds = 0.0;
@@ -56,9 +65,13 @@ struct FileResult {
   std::vector<float> probabilities;     // pooled over the segments; empty on error
   std::vector<SegmentResult> segments;  // in time order; empty on error
   double audio_seconds = 0.0;           // audio decoded (after resampling), also known for most failures
+  double file_seconds = 0.0;            // under max_segments: the length the file's header gives
+                                        // (decoding stopped early); 0 otherwise
   std::vector<float> tags;              // with PredictOptions::tags: mean tag probabilities over the segments
 
   bool ok() const { return error.empty(); }
+  // The file's length, also when only part of it was decoded.
+  double length_seconds() const { return std::max(audio_seconds, file_seconds); }
 };
 
 // What a package says about how its model sees audio; checked against its model.
@@ -86,6 +99,7 @@ class Predictor {
   const PackageSettings& settings() const { return settings_; }
   const PredictOptions& options() const { return options_; }
   const models::ModelSpec& spec() const { return package_.spec; }
+  const nlohmann::json& meta() const { return package_.meta; }
   torch::Device device() const;
 
   // Classifies every file of `files`. `on_result` is called on the calling thread as each file

@@ -10,7 +10,9 @@
 //                                       RowLayout::min_confidence)
 //   top1,p1 ... topK,pK                 the K most probable classes (K = --top-k)
 //   segments                            segments scored (track rows)
-//   duration_seconds                    audio decoded (track rows) or in the segment
+//   duration_seconds                    the file's length (track rows; with --max-segments the length
+//                                       its header gives, though only the scored part was decoded)
+//                                       or the audio in the segment
 //   error                               why the file could not be classified (empty when it was)
 //   p_<class> ...                       every class's probability, in the package's class order
 //                                       (with per-class columns, e.g. --segments)
