@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <system_error>
 #include <utility>
 
 #include "jaams/util/error.hpp"
+#include "jaams/util/sndfile_lock.hpp"
 
 namespace jaams::audio {
 namespace fs = std::filesystem;
@@ -70,6 +72,7 @@ std::string format_name(int format) {
   }
   SF_FORMAT_INFO fi{};
   fi.format = format & SF_FORMAT_TYPEMASK;
+  const std::lock_guard<std::mutex> lock(sndfile_global_state_mutex());  // sf_command(nullptr) resets the error
   if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &fi, sizeof(fi)) == 0 && fi.name != nullptr) {
     std::string name = fi.name;
     return name.substr(0, name.find(' '));
@@ -95,8 +98,15 @@ Decoder::Decoder(const fs::path& path) : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
   check_openable(path);
   SF_INFO sfinfo{};
-  impl_->file = sf_open(path.c_str(), SFM_READ, &sfinfo);
-  if (impl_->file == nullptr) fail(path, sf_strerror(nullptr));
+  {
+    std::string open_error;
+    {
+      const std::lock_guard<std::mutex> lock(sndfile_global_state_mutex());
+      impl_->file = sf_open(path.c_str(), SFM_READ, &sfinfo);
+      if (impl_->file == nullptr) open_error = sf_strerror(nullptr);
+    }
+    if (impl_->file == nullptr) fail(path, open_error);
+  }
   if (sfinfo.channels <= 0 || sfinfo.samplerate <= 0) {
     fail(path, "header gives " + std::to_string(sfinfo.channels) + " channels at " + std::to_string(sfinfo.samplerate) +
                    " Hz");

@@ -20,6 +20,7 @@
 #include "jaams/util/atomic_file.hpp"
 #include "jaams/util/error.hpp"
 #include "jaams/util/progress.hpp"
+#include "jaams/util/sndfile_lock.hpp"
 
 namespace jaams::synth {
 namespace fs = std::filesystem;
@@ -73,7 +74,11 @@ bool is_complete(const fs::path& path, const SynthOptions& o) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return false;
   SF_INFO info{};
-  SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
+  SNDFILE* f = nullptr;
+  {
+    const std::lock_guard<std::mutex> lock(sndfile_global_state_mutex());
+    f = sf_open(path.c_str(), SFM_READ, &info);
+  }
   if (f == nullptr) return false;
   sf_close(f);
   return info.format == (SF_FORMAT_WAV | SF_FORMAT_PCM_16) && info.channels == 1 && info.samplerate == o.sample_rate &&
@@ -153,8 +158,14 @@ std::string encode_wav(const std::vector<float>& samples, int sample_rate) {
   info.samplerate = sample_rate;
   info.channels = 1;
   info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-  SNDFILE* f = sf_open_virtual(&io, SFM_WRITE, &info, &mem);
-  if (f == nullptr) throw Error(std::string("synth: cannot encode WAV: ") + sf_strerror(nullptr));
+  SNDFILE* f = nullptr;
+  std::string open_error;
+  {
+    const std::lock_guard<std::mutex> lock(sndfile_global_state_mutex());
+    f = sf_open_virtual(&io, SFM_WRITE, &info, &mem);
+    if (f == nullptr) open_error = sf_strerror(nullptr);
+  }
+  if (f == nullptr) throw Error("synth: cannot encode WAV: " + open_error);
   // Our own float -> int16 conversion (round to nearest), so the bytes do not depend on
   // libsndfile's scaling choices.
   std::vector<short> pcm(samples.size());

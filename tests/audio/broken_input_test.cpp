@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -12,6 +13,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "jaams/audio/decoder.hpp"
 #include "jaams/audio/segmenter.hpp"
@@ -138,6 +140,36 @@ TEST(BrokenInput, SymlinkToGoodFileIsFollowed) {
   jaams::test::write_audio(dir / "real.wav", jaams::test::sine(440, 0.5, 22050), 22050);
   fs::create_symlink(dir / "real.wav", dir / "link.wav");
   EXPECT_EQ(load_mono(dir / "link.wav", 22050).size(), 11025u);
+}
+
+// libsndfile keeps the reason an open failed in one process-wide variable; predict decodes on
+// several threads, so a failed open must still report its own reason while good files open
+// beside it.
+TEST(BrokenInput, ReasonSurvivesOpensOnOtherThreads) {
+  TempDir dir;
+  write_bytes(dir / "notes.wav", "these are not the samples you are looking for\n");
+  jaams::test::write_audio(dir / "ok.wav", jaams::test::sine(440, 0.1, 22050), 22050);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> openers;
+  for (int t = 0; t < 3; ++t) {
+    openers.emplace_back([&] {
+      while (!stop) Decoder d(dir / "ok.wav");
+    });
+  }
+  std::vector<std::string> reasons;
+  for (int i = 0; i < 300; ++i) {
+    try {
+      Decoder d(dir / "notes.wav");
+      reasons.emplace_back("no error");
+    } catch (const Error& e) {
+      reasons.emplace_back(e.what());
+    }
+  }
+  stop = true;
+  for (auto& t : openers) t.join();
+  for (const std::string& reason : reasons) {
+    ASSERT_NE(reason.find("Format not recognised"), std::string::npos) << reason;
+  }
 }
 
 TEST(BrokenInput, BadTargetRate) {
