@@ -11,12 +11,14 @@
 #   matrix_crop  the matrix, each training segment cut at a random start in its clip every epoch
 #   matrix_scaled01, matrix_raw_db   the matrix scaled to [0, 1] ((dB + 80) / 80) or left in dB
 #   matrix_init_seed2, matrix_init_seed3   the matrix with other initial weights (training.seed)
+#   rgb_end, matrix_end, rgb_hop10_end   the same with audio.remainder: end (every second of a
+#                clip scored: one more segment aligned to its end); the other rows keep pad
 #   scripts/ablation_cnn_input.sh [VARIANT ...]   env: CV_WORK (build/ablation), CV_REPEATS (3), EPOCHS (20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${CV_WORK:-build/ablation}
 epochs=${EPOCHS:-20}
-common="--set training.epochs=$epochs --set training.patience=0 --set audio.hop_seconds=5"
+common="--set training.epochs=$epochs --set training.patience=0 --set audio.hop_seconds=5 --set audio.remainder=pad"
 declare -A config sets
 config[rgb]=configs/cnn_mel.yaml;        sets[rgb]=""
 config[gray]=configs/cnn_mel.yaml;       sets[gray]="--set image.colormap=gray"
@@ -29,6 +31,9 @@ config[matrix_scaled01]=configs/cnn_mel_matrix.yaml; sets[matrix_scaled01]="--se
 config[matrix_raw_db]=configs/cnn_mel_matrix.yaml; sets[matrix_raw_db]="--set model.input_scale=db"
 config[matrix_init_seed2]=configs/cnn_mel_matrix.yaml; sets[matrix_init_seed2]="--set training.seed=2"
 config[matrix_init_seed3]=configs/cnn_mel_matrix.yaml; sets[matrix_init_seed3]="--set training.seed=3"
+config[rgb_end]=configs/cnn_mel.yaml;    sets[rgb_end]="--set audio.remainder=end"
+config[matrix_end]=configs/cnn_mel_matrix.yaml; sets[matrix_end]="--set audio.remainder=end"
+config[rgb_hop10_end]=configs/cnn_mel.yaml; sets[rgb_hop10_end]="--set audio.hop_seconds=10 --set audio.remainder=end"
 variants=("$@")
 if ((${#variants[@]} == 0)); then variants=(rgb gray unresized matrix); fi
 for v in "${variants[@]}"; do

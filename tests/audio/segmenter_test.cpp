@@ -20,11 +20,35 @@ constexpr int kRate = 22050;
 
 std::size_t samples(double seconds) { return static_cast<std::size_t>(std::llround(seconds * kRate)); }
 
-std::size_t count(double seconds, const SegmentConfig& config = {}) {
+// The pad policy (the default before end): the tests of padding thresholds use it.
+SegmentConfig pad_config() {
+  SegmentConfig config;
+  config.remainder = RemainderPolicy::pad;
+  return config;
+}
+
+std::size_t count(double seconds, const SegmentConfig& config = pad_config()) {
   return plan_segments(samples(seconds), kRate, config).size();
 }
 
-TEST(PlanSegments, DefaultConfigOnGtzanLengths) {
+TEST(PlanSegments, DefaultScoresEverySecondOfAClip) {
+  const SegmentConfig defaults;
+  EXPECT_EQ(defaults.remainder, RemainderPolicy::end);
+  // GTZAN's lengths keep their 3 segments; a short clip's end is covered by one more.
+  EXPECT_EQ(count(30.01, defaults), 3u);
+  EXPECT_EQ(count(30.0, defaults), 3u);
+  EXPECT_EQ(count(10.0, defaults), 1u);
+  EXPECT_EQ(count(9.0, defaults), 0u);
+  const auto spans = plan_segments(samples(29.9), kRate, defaults);
+  ASSERT_EQ(spans.size(), 3u);
+  EXPECT_EQ(spans[2].start, samples(19.9));
+  EXPECT_EQ(spans[2].available, samples(10));
+  const auto short_clip = plan_segments(samples(17.0), kRate, defaults);
+  ASSERT_EQ(short_clip.size(), 2u);
+  EXPECT_EQ(short_clip[1].start + short_clip[1].available, samples(17.0));
+}
+
+TEST(PlanSegments, PadOnGtzanLengths) {
   EXPECT_EQ(count(30.01), 3u);  // the 0.01-s tail is dropped
   EXPECT_EQ(count(29.9), 3u);   // the last segment is padded
   EXPECT_EQ(count(30.0), 3u);
@@ -32,7 +56,7 @@ TEST(PlanSegments, DefaultConfigOnGtzanLengths) {
   EXPECT_EQ(count(9.0), 0u);
   EXPECT_EQ(count(0.0), 0u);
 
-  const auto spans = plan_segments(samples(29.9), kRate, {});
+  const auto spans = plan_segments(samples(29.9), kRate, pad_config());
   ASSERT_EQ(spans.size(), 3u);
   EXPECT_EQ(spans[0].start, 0u);
   EXPECT_EQ(spans[1].start, samples(10));
@@ -44,10 +68,10 @@ TEST(PlanSegments, DefaultConfigOnGtzanLengths) {
 TEST(PlanSegments, PadThresholdIsInclusive) {
   const std::size_t seg = samples(10);
   const std::size_t threshold = static_cast<std::size_t>(std::ceil(0.95 * seg));
-  EXPECT_EQ(plan_segments(threshold, kRate, {}).size(), 1u);  // a short clip is all remainder
-  EXPECT_EQ(plan_segments(threshold - 1, kRate, {}).size(), 0u);
-  EXPECT_EQ(plan_segments(seg + threshold, kRate, {}).size(), 2u);
-  EXPECT_EQ(plan_segments(seg + threshold - 1, kRate, {}).size(), 1u);
+  EXPECT_EQ(plan_segments(threshold, kRate, pad_config()).size(), 1u);  // a short clip is all remainder
+  EXPECT_EQ(plan_segments(threshold - 1, kRate, pad_config()).size(), 0u);
+  EXPECT_EQ(plan_segments(seg + threshold, kRate, pad_config()).size(), 2u);
+  EXPECT_EQ(plan_segments(seg + threshold - 1, kRate, pad_config()).size(), 1u);
 }
 
 TEST(PlanSegments, DropPolicyKeepsOnlyFullSegments) {
@@ -66,7 +90,7 @@ TEST(PlanSegments, EndPolicyCoversTheWholeClipWithASegmentAlignedToItsEnd) {
   ASSERT_EQ(spans.size(), 2u);
   EXPECT_EQ(spans[1].start, samples(7.0));
   EXPECT_EQ(spans[1].available, samples(10.0));
-  EXPECT_EQ(count(17.0, {}), 1u);
+  EXPECT_EQ(count(17.0, pad_config()), 1u);
   // 25 s: 0, 10 and 15 s; GTZAN's 30.01 s keeps 3 (0.01 s would only repeat the last segment).
   spans = plan_segments(samples(25.0), kRate, end);
   ASSERT_EQ(spans.size(), 3u);
@@ -81,7 +105,7 @@ TEST(PlanSegments, EndPolicyCoversTheWholeClipWithASegmentAlignedToItsEnd) {
 }
 
 TEST(PlanSegments, OverlappingHop) {
-  SegmentConfig hop5;
+  SegmentConfig hop5 = pad_config();
   hop5.hop_seconds = 5.0;
   EXPECT_EQ(count(30.0, hop5), 5u);  // starts 0, 5, 10, 15, 20
   EXPECT_EQ(count(27.0, hop5), 4u);  // the 7-s remainder at 20 s is too short
@@ -95,7 +119,7 @@ TEST(PlanSegments, OverlappingHop) {
 }
 
 TEST(PlanSegments, HopLongerThanSegmentSkipsAudio) {
-  SegmentConfig sparse;
+  SegmentConfig sparse = pad_config();
   sparse.seconds = 3.0;
   sparse.hop_seconds = 10.0;
   EXPECT_EQ(count(30.0, sparse), 3u);  // 0-3, 10-13, 20-23

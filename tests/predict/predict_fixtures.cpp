@@ -26,6 +26,7 @@ pipeline::PipelineConfig tiny_pipeline() {
   p.features.sample_rate = 22050;
   p.segments.seconds = 2.0;
   p.segments.hop_seconds = 2.0;
+  p.segments.remainder = audio::RemainderPolicy::pad;  // the tests count segments under pad
   p.image.height = 32;
   p.image.width = 48;
   return p;

@@ -143,6 +143,25 @@ TEST_F(PredictorRun, ClassifiesEveryFileWithSegmentsInTimeOrder) {
   }
 }
 
+// A package made with today's default segment policy scores the whole clip: the end of a clip
+// that is not a whole number of segments gets a last segment aligned to it, not left out.
+TEST_F(PredictorRun, DefaultPolicyScoresTheEndOfAClip) {
+  PackageRecipe recipe;
+  recipe.pipeline.segments.remainder = audio::SegmentConfig{}.remainder;
+  fixtures::write_package(dir_ / "default_policy.jaams", recipe);
+  const fs::path clip = dir_ / "three_point_four.wav";
+  test::write_audio(clip, fixtures::music(3.4, 22050, 7), 22050);
+  PredictOptions o = cpu_options();
+  Predictor predictor = load_predictor(dir_ / "default_policy.jaams", o);
+  std::vector<FileResult> results;
+  predictor.run({clip}, [&](FileResult&& r) { results.push_back(std::move(r)); });
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_TRUE(results[0].ok()) << results[0].error;
+  ASSERT_EQ(results[0].segments.size(), 2u);  // 0-2 s and 1.4-3.4 s (pad would score 0-2 s only)
+  EXPECT_DOUBLE_EQ(results[0].segments[0].start_seconds, 0.0);
+  EXPECT_NEAR(results[0].segments[1].start_seconds, 1.4, 1e-4);
+}
+
 TEST_F(PredictorRun, ResultsDoNotDependOnBatchingOrThreads) {
   PredictOptions one = cpu_options();
   one.threads = 1;

@@ -11,8 +11,10 @@
 //           would only repeat the last segment.
 // A clip shorter than one segment is all remainder: pad and end zero-pad it when it is at least
 // `pad_min_fraction` of a segment; drop drops it.
-// Default: pad with 0.95, so GTZAN's 30.01-s clips give 3 segments (0.01 s dropped), its
-// slightly short 29.9-s clips still give 3 (the last one padded by 0.1 s), and 9-s clips give none.
+// Default: end with 0.95, so every second of a clip is scored at eval and predict: a 17-s clip
+// gives 0-10 s and 7-17 s (pad would drop its last 7 s), GTZAN's 30.01-s clips give 3 segments
+// (0.01 s left out), its slightly short 29.9-s clips still give 3 (the last one padded by 0.1 s),
+// and 9-s clips give none. Packages keep the policy they were trained with.
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -32,7 +34,7 @@ RemainderPolicy parse_remainder_policy(const std::string& name);
 struct SegmentConfig {
   double seconds = 10.0;
   double hop_seconds = 10.0;
-  RemainderPolicy remainder = RemainderPolicy::pad;
+  RemainderPolicy remainder = RemainderPolicy::end;
   double pad_min_fraction = 0.95;  // in (0, 1]
 };
 
