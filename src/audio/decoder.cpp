@@ -98,15 +98,9 @@ Decoder::Decoder(const fs::path& path) : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
   check_openable(path);
   SF_INFO sfinfo{};
-  {
-    std::string open_error;
-    {
-      const std::lock_guard<std::mutex> lock(sndfile_global_state_mutex());
-      impl_->file = sf_open(path.c_str(), SFM_READ, &sfinfo);
-      if (impl_->file == nullptr) open_error = sf_strerror(nullptr);
-    }
-    if (impl_->file == nullptr) fail(path, open_error);
-  }
+  std::string open_error;
+  impl_->file = open_sndfile([&] { return sf_open(path.c_str(), SFM_READ, &sfinfo); }, open_error);
+  if (impl_->file == nullptr) fail(path, open_error);
   if (sfinfo.channels <= 0 || sfinfo.samplerate <= 0) {
     fail(path, "header gives " + std::to_string(sfinfo.channels) + " channels at " + std::to_string(sfinfo.samplerate) +
                    " Hz");

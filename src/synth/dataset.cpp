@@ -74,11 +74,8 @@ bool is_complete(const fs::path& path, const SynthOptions& o) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return false;
   SF_INFO info{};
-  SNDFILE* f = nullptr;
-  {
-    const std::lock_guard<std::mutex> lock(sndfile_global_state_mutex());
-    f = sf_open(path.c_str(), SFM_READ, &info);
-  }
+  std::string unreadable;
+  SNDFILE* f = open_sndfile([&] { return sf_open(path.c_str(), SFM_READ, &info); }, unreadable);
   if (f == nullptr) return false;
   sf_close(f);
   return info.format == (SF_FORMAT_WAV | SF_FORMAT_PCM_16) && info.channels == 1 && info.samplerate == o.sample_rate &&
@@ -158,13 +155,8 @@ std::string encode_wav(const std::vector<float>& samples, int sample_rate) {
   info.samplerate = sample_rate;
   info.channels = 1;
   info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-  SNDFILE* f = nullptr;
   std::string open_error;
-  {
-    const std::lock_guard<std::mutex> lock(sndfile_global_state_mutex());
-    f = sf_open_virtual(&io, SFM_WRITE, &info, &mem);
-    if (f == nullptr) open_error = sf_strerror(nullptr);
-  }
+  SNDFILE* f = open_sndfile([&] { return sf_open_virtual(&io, SFM_WRITE, &info, &mem); }, open_error);
   if (f == nullptr) throw Error("synth: cannot encode WAV: " + open_error);
   // Our own float -> int16 conversion (round to nearest), so the bytes do not depend on
   // libsndfile's scaling choices.

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <sndfile.h>
+
 #include <mutex>
+#include <string>
 
 namespace jaams {
 
@@ -11,6 +14,16 @@ namespace jaams {
 inline std::mutex& sndfile_global_state_mutex() {
   static std::mutex mutex;
   return mutex;
+}
+
+// Runs `open` (a call of sf_open or sf_open_virtual) under the lock; when it returns no file,
+// `reason` gets libsndfile's explanation of that very failure.
+template <class Open>
+SNDFILE* open_sndfile(Open&& open, std::string& reason) {
+  const std::lock_guard<std::mutex> lock(sndfile_global_state_mutex());
+  SNDFILE* file = open();
+  if (file == nullptr) reason = sf_strerror(nullptr);
+  return file;
 }
 
 }  // namespace jaams
