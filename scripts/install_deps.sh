@@ -13,6 +13,7 @@ build_packages=(
   libopencv-core-dev libopencv-imgproc-dev   # colour maps, resizing (only these two: imgcodecs pulls in GDAL)
   libpng-dev              # PNGs: writing with a chosen row filter (OpenCV 4.6 cannot set it, 2x faster), reading
   libcli11-dev libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev
+  libgloo-dev             # c10d Gloo headers: data-parallel training across processes (libtorch links libgloo)
   libgtest-dev
 )
 # Test-only helpers: sox/flac/vorbis-tools write the format fixtures (libsox-fmt-mp3: the MP3 copies

@@ -6,6 +6,7 @@
 
 #include "command_registry.hpp"
 #include "jaams/config/experiment_config.hpp"
+#include "jaams/train/process_group.hpp"
 #include "jaams/train/trainer.hpp"
 #include "jaams/util/atomic_file.hpp"
 #include "jaams/util/error.hpp"
@@ -35,7 +36,15 @@ void run_train_command(const TrainCliOptions& cli) {
 
   train::TrainOptions options;
   options.resume = cli.resume;
+  // Ranks other than 0 of a distributed run would repeat rank 0's log line for line.
+  if (train::distributed_env_from_environment().rank > 0 && spdlog::get_level() < spdlog::level::warn) {
+    spdlog::set_level(spdlog::level::warn);
+  }
   const auto summary = train::run_training(cfg, cfg.output, options);
+  if (!summary.primary) {
+    set_exit_status(kExitOk);
+    return;
+  }
   const auto& info = summary.info;
   auto acc = [&](const char* split) {
     const auto it = info.accuracy.find(split);

@@ -173,14 +173,19 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
       .read("threads", c.training.threads)
       .read("loader_threads", c.training.loader_threads)
       .read("patience", c.training.patience)
-      .read("overfit", c.training.overfit);
+      .read("overfit", c.training.overfit)
+      .read_choice("dist_backend", c.training.dist_backend, {"auto", "gloo", "nccl"})
+      .read("dist_timeout", c.training.dist_timeout);
   t.reject_unknown_keys();
   if (c.training.epochs < 1) t.fail("epochs", "must be at least 1");
   if (c.training.batch_size < 1) t.fail("batch_size", "must be at least 1");
   if (!(c.training.learning_rate > 0)) t.fail("learning_rate", "must be positive");
   if (c.training.weight_decay < 0) t.fail("weight_decay", "must not be negative");
-  if (c.training.threads < 0 || c.training.loader_threads < 0) t.fail("threads", "must not be negative");
-  if (c.training.patience < 0 || c.training.overfit < 0) t.fail("patience", "must not be negative");
+  if (c.training.threads < 0) t.fail("threads", "must not be negative");
+  if (c.training.loader_threads < 0) t.fail("loader_threads", "must not be negative");
+  if (c.training.patience < 0) t.fail("patience", "must not be negative");
+  if (c.training.overfit < 0) t.fail("overfit", "must not be negative");
+  if (c.training.dist_timeout < 1) t.fail("dist_timeout", "must be at least 1 second");
 
   YamlSection a = top.section("augment");
   auto& g = c.augment;
@@ -255,7 +260,8 @@ nlohmann::json to_json(const ExperimentConfig& c) {
                    {"learning_rate", c.training.learning_rate}, {"weight_decay", c.training.weight_decay},
                    {"seed", c.training.seed},           {"device", c.training.device},
                    {"threads", c.training.threads},     {"loader_threads", c.training.loader_threads},
-                   {"patience", c.training.patience},   {"overfit", c.training.overfit}};
+                   {"patience", c.training.patience},   {"overfit", c.training.overfit},
+                   {"dist_backend", c.training.dist_backend}, {"dist_timeout", c.training.dist_timeout}};
   const auto& g = c.augment;
   j["augment"] = {{"crop", g.crop},
                   {"shift_seconds", g.shift_seconds},
@@ -289,7 +295,8 @@ void flatten(const nlohmann::json& j, const std::string& prefix, std::map<std::s
 std::vector<std::string> resume_conflicts(const ExperimentConfig& before, const ExperimentConfig& now) {
   // What a resumed run may change: how long and where it trains, not what it learns from.
   static const std::set<std::string> safe{"training.epochs", "training.patience", "training.threads",
-                                          "training.loader_threads", "training.device", "eval.bootstrap",
+                                          "training.loader_threads", "training.device", "training.dist_backend",
+                                          "training.dist_timeout", "eval.bootstrap",
                                           "output"};
   std::map<std::string, nlohmann::json> a, b;
   flatten(to_json(before), "", a);

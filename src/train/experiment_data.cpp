@@ -25,7 +25,7 @@ data::InputLayout input_layout(const config::ExperimentConfig& c) {
 }
 
 fs::path ensure_preprocessed(const config::ExperimentConfig& config, const data::InputLayout& layout, const fs::path& root,
-                             const fs::path& cache_dir) {
+                             const fs::path& cache_dir, bool may_write) {
   std::error_code ec;
   if (fs::exists(root / "manifest.csv", ec)) {
     std::ifstream in(root / "preprocess.json");
@@ -43,6 +43,13 @@ fs::path ensure_preprocessed(const config::ExperimentConfig& config, const data:
     return root;
   }
   if (!fs::is_directory(root, ec)) throw Error("data.root '" + root.string() + "': folder not found");
+  if (!may_write) {
+    if (!fs::exists(cache_dir / "manifest.csv", ec)) {
+      throw Error(cache_dir.string() + ": no preprocessed data where rank 0 should have written it (is the run folder on a "
+                  "file system every rank sees?)");
+    }
+    return ensure_preprocessed(config, layout, cache_dir, cache_dir);
+  }
   spdlog::info("{}: raw audio, preprocessing into {}", root.string(), cache_dir.string());
   data::PreprocessOptions o;
   o.input = root;
@@ -82,7 +89,7 @@ fs::path cache_for(const config::ExperimentConfig& c, const fs::path& run_dir, c
 
 }  // namespace
 
-ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& run_dir) {
+ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& run_dir, bool write_files) {
   ExperimentData d;
   d.classes = c.data.genres;
   d.layout = input_layout(c);
@@ -98,7 +105,7 @@ ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& r
     for (const auto& [root, subset] : roots) {
       if (root->empty()) continue;
       const std::string label(data::to_string(subset));
-      const fs::path dir = ensure_preprocessed(c, d.layout, *root, cache_for(c, run_dir, label));
+      const fs::path dir = ensure_preprocessed(c, d.layout, *root, cache_for(c, run_dir, label), write_files);
       const auto rows = rows_of_kind(dir, first_kind, d.classes);
       record(rows, subset);
       if (subset == data::Subset::train) d.train_dir = dir;
@@ -107,7 +114,7 @@ ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& r
     }
   } else {
     if (c.data.root.empty()) throw Error((c.source.empty() ? std::string("config") : c.source.string()) + ": data.root is not set");
-    const fs::path dir = ensure_preprocessed(c, d.layout, c.data.root, cache_for(c, run_dir, "all"));
+    const fs::path dir = ensure_preprocessed(c, d.layout, c.data.root, cache_for(c, run_dir, "all"), write_files);
     d.train_dir = dir;
     const auto rows = rows_of_kind(dir, first_kind, d.classes);
     data::SplitConfig split;
@@ -137,7 +144,7 @@ ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& r
       throw Error("data.genres: genre '" + d.classes[k] + "' has no training data (check data.root and the split)");
     }
   }
-  data::write_splits(run_dir / "splits.csv", assignment);
+  if (write_files) data::write_splits(run_dir / "splits.csv", assignment);
   d.description = std::to_string(d.train.size()) + "/" + std::to_string(d.val.size()) + "/" + std::to_string(d.test.size()) +
                   " train/val/test " + data::kinds_label(d.layout) +
                   (d.layout.form == data::InputForm::image ? " images" : " matrices") + ", split '" + c.data.split + "'";

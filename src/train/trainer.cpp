@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "jaams/data/batch_loader.hpp"
@@ -17,6 +18,7 @@
 #include "jaams/train/calibration.hpp"
 #include "jaams/train/experiment_data.hpp"
 #include "jaams/train/inference.hpp"
+#include "jaams/train/process_group.hpp"
 #include "jaams/util/atomic_file.hpp"
 #include "jaams/util/file_lock.hpp"
 #include "jaams/util/error.hpp"
@@ -80,25 +82,76 @@ struct EpochStats {
   double accuracy = 0.0;
 };
 
-EpochStats evaluate(models::ClassifierImpl& model, const torch::Tensor& inputs, const torch::Tensor& labels, bool embedded) {
-  if (inputs.size(0) == 0) return {eval::kMissing, eval::kMissing};
-  const auto probs = class_probabilities(model, inputs, embedded, kEvalBatch);
-  const auto loss = torch::nll_loss(torch::log(probs.clamp_min(1e-12)), labels).item<double>();
-  const auto acc = probs.argmax(1).eq(labels).to(torch::kFloat).mean().item<double>();
-  return {loss, acc};
+// Loss and accuracy over a split; in a distributed run each rank scores its slice and the sums
+// are added up, so every rank sees the same figures (and takes the same best-epoch decisions).
+EpochStats evaluate(models::ClassifierImpl& model, const torch::Tensor& inputs, const torch::Tensor& labels, bool embedded,
+                    ProcessGroup* group) {
+  const auto [begin, end] = group ? rank_slice(inputs.size(0), group->rank(), group->size()) : std::make_pair(std::int64_t(0), inputs.size(0));
+  std::vector<double> sums{0.0, 0.0, double(end - begin)};  // loss sum, correct, count
+  if (end > begin) {
+    const auto probs = class_probabilities(model, inputs.slice(0, begin, end), embedded, kEvalBatch);
+    const auto y = labels.slice(0, begin, end);
+    sums[0] = torch::nll_loss(torch::log(probs.clamp_min(1e-12)), y, {}, at::Reduction::Sum).item<double>();
+    sums[1] = probs.argmax(1).eq(y).sum().item<double>();
+  }
+  if (group) sums = group->sum(sums);
+  if (sums[2] == 0) return {eval::kMissing, eval::kMissing};
+  return {sums[0] / sums[2], sums[1] / sums[2]};
+}
+
+// Each rank's loss is its part of the global batch's mean, so the gradients summed over the ranks
+// are the gradient of the global batch, as one process would compute it. A rank without samples
+// in the last, short batch adds zeros.
+void sum_gradients(ProcessGroup& group, const std::vector<torch::Tensor>& parameters) {
+  std::vector<torch::Tensor> grads;
+  for (auto p : parameters) {
+    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+    grads.push_back(p.grad());
+  }
+  group.sum(grads);
+}
+
+// The parameters and buffers of rank 0 on every rank: the same start whatever each rank loaded.
+void broadcast_model(ProcessGroup& group, models::ClassifierImpl& model) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> tensors = model.parameters();
+  for (const auto& b : model.buffers()) tensors.push_back(b);
+  group.broadcast_from_rank0(tensors);
+}
+
+// Joins the process group when a launcher started this process as one rank of several.
+std::unique_ptr<ProcessGroup> join_group(const config::TrainingConfig& t, torch::Device& device) {
+  const DistributedEnv env = distributed_env_from_environment();
+  if (!env.active()) return nullptr;
+  if (t.batch_size % env.world_size != 0) {
+    throw Error("training.batch_size: " + std::to_string(t.batch_size) + " is the global batch and must be a multiple of the " +
+                std::to_string(env.world_size) + " ranks");
+  }
+  // One GPU per rank on each machine unless the config names one.
+  if (device.is_cuda() && t.device.find(':') == std::string::npos) device = torch::Device(torch::kCUDA, env.local_rank);
+  auto group = ProcessGroup::join(env, t.dist_backend, device, std::chrono::seconds(t.dist_timeout));
+  spdlog::info("distributed training: rank {} of {} ({}, {}), {} samples per rank and step", env.rank, env.world_size,
+               group->backend(), device.str(), t.batch_size / env.world_size);
+  return group;
 }
 
 }  // namespace
 
 TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run_dir, const TrainOptions& options) {
   const auto& t = c.training;
-  const torch::Device device = resolve_device(t.device);
+  torch::Device device = resolve_device(t.device);
   const int threads = t.threads > 0 ? t.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
-  fs::create_directories(run_dir);
-  // One training per run folder: a second would clean up the first's files and mix checkpoints.
-  const FileLock run_lock = lock_folder(run_dir, "run folder '" + run_dir.string() + "'");
-  remove_atomic_temps(run_dir);
+  const std::unique_ptr<ProcessGroup> group = join_group(t, device);
+  // Rank 0 alone writes the run folder; the other ranks only read what it wrote (the checkpoint).
+  const bool primary = !group || group->rank() == 0;
+  std::optional<FileLock> run_lock;
+  if (primary) {
+    fs::create_directories(run_dir);
+    // One training per run folder: a second would clean up the first's files and mix checkpoints.
+    run_lock.emplace(lock_folder(run_dir, "run folder '" + run_dir.string() + "'"));
+    remove_atomic_temps(run_dir);
+  }
   const fs::path checkpoint_path = run_dir / kCheckpointFile;
   const fs::path package_path = run_dir / kPackageFile;
   if (options.resume && !fs::exists(checkpoint_path)) {
@@ -118,9 +171,12 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
                   "); only training.epochs, patience, threads and device may change");
     }
   }
-  write_file_atomic(run_dir / "config.yaml", config::to_yaml(c));
+  if (primary) write_file_atomic(run_dir / "config.yaml", config::to_yaml(c));
 
-  ExperimentData data = prepare_data(c, run_dir);
+  // Rank 0 preprocesses raw audio (and writes splits.csv) while the others wait, then they read.
+  if (!primary) group->barrier();
+  ExperimentData data = prepare_data(c, run_dir, primary);
+  if (primary && group) group->barrier();
   if (t.overfit > 0) {
     keep_only_first(data.train, t.overfit, t.seed);
     data.val = data.train;
@@ -191,6 +247,7 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
                          {"trained_on", data.description}};
 
   TrainSummary summary;
+  summary.primary = primary;
   int start_epoch = 1;
   double best_val = -1.0;
   int best_epoch = 0;
@@ -206,6 +263,7 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
     summary.history = history_from_json(state.at("history"));
     spdlog::info("resuming {} after epoch {}", run_dir.string(), start_epoch - 1);
   }
+  if (group) broadcast_model(*group, *model);
 
   double wait_seconds = 0.0, step_seconds = 0.0;
   std::int64_t images_seen = 0;
@@ -215,41 +273,61 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
     if (t.patience > 0 && since_best >= t.patience) break;
     const auto epoch_start = Clock::now();
     model->train();
-    auto order = data::epoch_order(train_x.size(0), t.seed, epoch);
+    const std::int64_t n_train = train_x.size(0);
+    auto order = data::epoch_order(n_train, t.seed, epoch);
+    // Distributed: this rank's chunk of every global batch (training.batch_size is the global batch).
+    const int world = group ? group->size() : 1;
+    if (group) order = rank_share(order, t.batch_size, group->rank(), world);
+    const int local_batch = t.batch_size / world;
+    const std::int64_t global_batches = (n_train + t.batch_size - 1) / t.batch_size;
     std::unique_ptr<data::BatchSource> loader;
     if (augmented) {
-      loader = std::make_unique<AugmentedBatchLoader>(*augmented, std::move(order), t.batch_size, epoch,
+      loader = std::make_unique<AugmentedBatchLoader>(*augmented, std::move(order), local_batch, epoch,
                                                       std::max(1, t.loader_threads), 4, device.is_cuda());
     } else {
-      loader = std::make_unique<data::BatchLoader>(train_x, data.train.labels, std::move(order), t.batch_size, 4,
+      loader = std::make_unique<data::BatchLoader>(train_x, data.train.labels, std::move(order), local_batch, 4,
                                                    device.is_cuda());
     }
-    Progress progress("epoch " + std::to_string(epoch) + "/" + std::to_string(t.epochs), loader->batches(), "batches");
+    Progress progress("epoch " + std::to_string(epoch) + "/" + std::to_string(t.epochs), global_batches, "batches");
     torch::Tensor x, y;
     double loss_sum = 0.0;
     std::int64_t correct = 0, seen = 0;
-    for (std::int64_t batch = 0; loader->next(x, y); ++batch) {
+    for (std::int64_t batch = 0; batch < global_batches; ++batch) {
+      // A rank may have nothing of the last, short batch; it still joins the all-reduce.
+      const bool has_samples = loader->next(x, y);
       const auto step_start = Clock::now();
-      x = x.to(device, /*non_blocking=*/true);
-      y = y.to(device, /*non_blocking=*/true);
       optimizer.zero_grad();
+      // The loss is the global batch's mean: per-rank sums over the global count add up to it.
+      const double global_count = double(std::min<std::int64_t>(t.batch_size, n_train - batch * t.batch_size));
+      auto mean_loss = [&](const torch::Tensor& logits, const torch::Tensor& labels) {
+        if (!group) return torch::nn::functional::cross_entropy(logits, labels);
+        return torch::nn::functional::cross_entropy(
+                   logits, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
+               global_count;
+      };
       torch::Tensor logits, loss;
-      if (augmented && c.augment.mixup > 0) {
-        Rng rng(augment_seed(t.seed ^ kMixupStream, epoch, batch));
-        const auto mixed = mix_batch(x, y, c.augment.mixup, rng);
-        logits = model->forward(mixed.inputs);
-        loss = mixed.lambda * torch::nn::functional::cross_entropy(logits, y) +
-               (1.0 - mixed.lambda) * torch::nn::functional::cross_entropy(logits, mixed.other_labels);
-      } else {
-        logits = frozen ? model->head(x) : model->forward(x);
-        loss = torch::nn::functional::cross_entropy(logits, y);
+      if (has_samples) {
+        x = x.to(device, /*non_blocking=*/true);
+        y = y.to(device, /*non_blocking=*/true);
+        if (augmented && c.augment.mixup > 0) {
+          Rng rng(augment_seed(t.seed ^ kMixupStream, epoch, batch));
+          const auto mixed = mix_batch(x, y, c.augment.mixup, rng);
+          logits = model->forward(mixed.inputs);
+          loss = mixed.lambda * mean_loss(logits, y) + (1.0 - mixed.lambda) * mean_loss(logits, mixed.other_labels);
+        } else {
+          logits = frozen ? model->head(x) : model->forward(x);
+          loss = mean_loss(logits, y);
+        }
+        loss.backward();
       }
-      loss.backward();
+      if (group) sum_gradients(*group, model->trainable_parameters());
       optimizer.step();
-      const auto n = y.size(0);
-      loss_sum += loss.item<double>() * n;
-      correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
-      seen += n;
+      if (has_samples) {
+        const auto n = y.size(0);
+        loss_sum += loss.item<double>() * (group ? global_count : n);
+        correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
+        seen += n;
+      }
       step_seconds += std::chrono::duration<double>(Clock::now() - step_start).count();
       char status[64];
       std::snprintf(status, sizeof status, "loss %.4f acc %.3f", loss_sum / seen, double(correct) / seen);
@@ -257,12 +335,18 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
     }
     wait_seconds += loader->wait_seconds();
     images_seen += seen;
+    if (group) {
+      const auto totals = group->sum(std::vector<double>{loss_sum, double(correct), double(seen)});
+      loss_sum = totals[0];
+      correct = static_cast<std::int64_t>(totals[1]);
+      seen = static_cast<std::int64_t>(totals[2]);
+    }
 
     eval::EpochRecord record;
     record.epoch = epoch;
     record.train_loss = loss_sum / std::max<std::int64_t>(1, seen);
     record.train_accuracy = double(correct) / std::max<std::int64_t>(1, seen);
-    const auto val = evaluate(*model, val_x, data.val.labels, frozen);
+    const auto val = evaluate(*model, val_x, data.val.labels, frozen, group.get());
     record.val_loss = val.loss;
     record.val_accuracy = val.accuracy;
     record.seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
@@ -277,18 +361,20 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
       best_val = score;
       best_epoch = epoch;
       since_best = 0;
-      models::save_package(package_path, *model, spec, meta);
+      if (primary) models::save_package(package_path, *model, spec, meta);
     } else {
       ++since_best;
     }
-    eval::write_history(run_dir, summary.history);
-    models::save_checkpoint(checkpoint_path, *model, optimizer,
-                            {{"epoch", epoch},
-                             {"best_val", best_val},
-                             {"best_epoch", best_epoch},
-                             {"since_best", since_best},
-                             {"train_seconds", train_seconds},
-                             {"history", history_to_json(summary.history)}});
+    if (primary) {
+      eval::write_history(run_dir, summary.history);
+      models::save_checkpoint(checkpoint_path, *model, optimizer,
+                              {{"epoch", epoch},
+                               {"best_val", best_val},
+                               {"best_epoch", best_epoch},
+                               {"since_best", since_best},
+                               {"train_seconds", train_seconds},
+                               {"history", history_to_json(summary.history)}});
+    }
     // Memorised as the model is used: in eval mode (batch-norm running statistics, no dropout) on
     // the same samples, which are the validation set here.
     if (t.overfit > 0 && record.val_accuracy == 1.0) {
@@ -303,6 +389,11 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   summary.data_wait_share = step_seconds + wait_seconds > 0 ? wait_seconds / (step_seconds + wait_seconds) : 0.0;
   summary.images_per_second = step_seconds > 0 ? images_seen / step_seconds : 0.0;
   if (stopped) return summary;
+  // The other ranks are done once training is: rank 0 alone evaluates and writes the results.
+  if (!primary) {
+    summary.finished = true;
+    return summary;
+  }
   if (step_seconds > 0) {
     spdlog::info("training: {:.1f} images/s, {:.1f}% of step time waiting for data", summary.images_per_second,
                  100.0 * summary.data_wait_share);

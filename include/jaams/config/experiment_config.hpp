@@ -54,6 +54,9 @@ struct TrainingConfig {
   int loader_threads = 2;       // background batch assembly
   int patience = 0;             // early stopping after this many epochs without a better val accuracy; 0: off
   int overfit = 0;              // >0: train on this many samples until memorised (sanity check)
+  // Data-parallel training, when started by torchrun or srun (train/process_group.hpp):
+  std::string dist_backend = "auto";  // auto (nccl on CUDA, gloo on the CPU) | gloo | nccl
+  int dist_timeout = 1800;            // seconds a collective may wait for the other ranks
 };
 
 // On-the-fly augmentation of training segments; validation, test, eval and predict never see it.

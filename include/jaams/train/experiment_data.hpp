@@ -24,13 +24,18 @@ struct ExperimentData {
 };
 
 // Returns the preprocessed folder for `root`: `root` itself when it already is one (its settings
-// must equal the config's), else the cache folder after preprocessing `root` into it.
+// must equal the config's), else the cache folder after preprocessing `root` into it. With
+// `may_write` false the cache must already be there (another process made it).
 std::filesystem::path ensure_preprocessed(const config::ExperimentConfig& config, const data::InputLayout& layout,
-                                          const std::filesystem::path& root, const std::filesystem::path& cache_dir);
+                                          const std::filesystem::path& root, const std::filesystem::path& cache_dir,
+                                          bool may_write = true);
 
 // The inputs the configured model reads (models::model_inputs of the config).
 data::InputLayout input_layout(const config::ExperimentConfig& config);
 
-ExperimentData prepare_data(const config::ExperimentConfig& config, const std::filesystem::path& run_dir);
+// Loads the configured data, preprocessing raw audio first, and writes <run_dir>/splits.csv.
+// `write_files` false (the other ranks of a distributed run) only reads: rank 0 has preprocessed
+// and written already.
+ExperimentData prepare_data(const config::ExperimentConfig& config, const std::filesystem::path& run_dir, bool write_files = true);
 
 }  // namespace jaams::train

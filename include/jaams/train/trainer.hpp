@@ -12,6 +12,11 @@
 // Softmax + categorical cross-entropy, Adam, mini-batches from a background loader. For a
 // given seed on the CPU the run is deterministic, and a resumed run ends with the same weights as
 // an uninterrupted one (shuffling depends only on seed and epoch).
+//
+// Started as several ranks by torchrun or srun (process_group.hpp), it trains data-parallel:
+// training.batch_size is the global batch, each rank takes its chunk of it, gradients are summed
+// over the ranks, and rank 0 alone writes the run folder, which every rank must see (a shared
+// file system) for --resume.
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -35,6 +40,7 @@ struct TrainSummary {
   double data_wait_share = 0.0;   // share of training step time spent waiting for batches
   double images_per_second = 0.0; // training throughput (forward + backward + update)
   bool finished = false;          // false when after_epoch stopped it early
+  bool primary = true;            // false on the ranks other than 0 of a distributed run: no info, no files
 };
 
 TrainSummary run_training(const config::ExperimentConfig& config, const std::filesystem::path& run_dir,
