@@ -123,7 +123,8 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
   YamlSection data = top.section("data");
   data.read("root", c.data.root)
       .read("genres", c.data.genres)
-      .read_choice("split", c.data.split, {"track", "paper", "filtered", "folders", "kfold"})
+      .read("labels", c.data.labels)
+      .read_choice("split", c.data.split, {"track", "paper", "filtered", "folders", "kfold", "csv"})
       .read("folds", c.data.folds)
       .read("fold", c.data.fold)
       .read("split_seed", c.data.split_seed)
@@ -149,6 +150,9 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
   if (c.data.folds < 2 || c.data.folds > 100) data.fail("folds", "must be in [2, 100], got " + std::to_string(c.data.folds));
   if (c.data.fold < 1 || c.data.fold > c.data.folds) {
     data.fail("fold", "must be in [1, data.folds = " + std::to_string(c.data.folds) + "], got " + std::to_string(c.data.fold));
+  }
+  if (c.data.split == "csv" && c.data.labels.empty()) {
+    data.fail("split", "'csv' takes the split column of data.labels, which is not set");
   }
   if (c.data.split == "folders" && c.data.train_root.empty() && c.data.test_root.empty()) {
     data.fail("split", "'folders' needs data.train and/or data.test (each a <genre>/<file> tree)");
@@ -226,7 +230,8 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
   top.read("output", c.output);
   top.reject_unknown_keys();
   if (c.data.filtered_lists.empty()) c.data.filtered_lists = find_data_file("configs/splits");
-  if (c.data.genres.empty()) {
+  // With data.labels and no genres given, the classes are the CSV's (train::prepare_data).
+  if (c.data.genres.empty() && c.data.labels.empty()) {
     c.data.genres = {"blues", "classical", "country", "disco", "hiphop", "metal", "pop", "reggae", "rock"};
   }
   return c;
@@ -240,6 +245,7 @@ nlohmann::json to_json(const ExperimentConfig& c) {
   j["features"]["kinds"] = kinds;
   j["features"]["input"] = c.input;
   j["data"] = {{"root", c.data.root.string()},
+               {"labels", c.data.labels.string()},
                {"genres", c.data.genres},
                {"split", c.data.split},
                {"split_seed", c.data.split_seed},

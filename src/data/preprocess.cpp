@@ -136,9 +136,15 @@ void check_or_write_settings(const PreprocessOptions& o) {
 }
 
 std::vector<Job> find_jobs(const PreprocessOptions& o, std::vector<FileFailure>& failures) {
+  std::vector<Job> jobs;
+  if (!o.labelled.empty()) {
+    for (const auto& f : o.labelled) {
+      if (std::find(o.genres.begin(), o.genres.end(), f.genre) != o.genres.end()) jobs.push_back({f.path, f.genre, f.track_id});
+    }
+    return jobs;
+  }
   std::error_code ec;
   if (!fs::is_directory(o.input, ec)) throw Error(o.input.string() + ": input folder not found");
-  std::vector<Job> jobs;
   std::set<std::string> seen_ids;
   for (const auto& genre : o.genres) {
     const fs::path dir = o.input / genre;

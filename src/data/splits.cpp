@@ -282,6 +282,40 @@ SplitResult split_dataset(const std::vector<ManifestRow>& rows, const SplitConfi
   return result;
 }
 
+std::size_t keep_artists_together(std::vector<SegmentAssignment>& segments,
+                                  const std::map<std::string, std::string>& artist_of_track) {
+  // Tracks per artist and side (a track counts once however many segments it has).
+  std::map<std::string, std::array<std::set<std::string>, 3>> sides;
+  for (const auto& a : segments) {
+    const auto it = artist_of_track.find(a.track_id);
+    if (it != artist_of_track.end() && !it->second.empty()) sides[it->second][index_of(a.subset)].insert(a.track_id);
+  }
+  std::map<std::string, Subset> home;  // artist -> the side all of its tracks go to
+  for (const auto& [artist, tracks] : sides) {
+    int used = 0;
+    std::size_t most = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      used += tracks[k].empty() ? 0 : 1;
+      most = std::max(most, tracks[k].size());
+    }
+    if (used < 2) continue;
+    // Among equally large sides one picked by the artist's name: always preferring one side would
+    // drain the others when most artists have two or three tracks.
+    std::vector<std::size_t> tied;
+    for (std::size_t k = 0; k < 3; ++k) {
+      if (tracks[k].size() == most) tied.push_back(k);
+    }
+    home.emplace(artist, kSubsets[tied[fnv1a64(artist) % tied.size()]]);
+  }
+  for (auto& a : segments) {
+    const auto it = artist_of_track.find(a.track_id);
+    if (it == artist_of_track.end()) continue;
+    const auto h = home.find(it->second);
+    if (h != home.end()) a.subset = h->second;
+  }
+  return home.size();
+}
+
 std::vector<std::optional<Subset>> subsets_for_rows(const std::vector<ManifestRow>& rows,
                                                     const std::vector<SegmentAssignment>& assignment) {
   std::map<SegmentKey, Subset> lookup;

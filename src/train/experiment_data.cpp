@@ -5,8 +5,11 @@
 #include <torch/torch.h>
 
 #include <fstream>
+#include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 
+#include "jaams/data/labels.hpp"
 #include "jaams/data/preprocess.hpp"
 #include "jaams/models/registry.hpp"
 #include "jaams/util/error.hpp"
@@ -25,9 +28,9 @@ data::InputLayout input_layout(const config::ExperimentConfig& c) {
 }
 
 fs::path ensure_preprocessed(const config::ExperimentConfig& config, const data::InputLayout& layout, const fs::path& root,
-                             const fs::path& cache_dir, bool may_write) {
+                             const fs::path& cache_dir, bool may_write, const data::LabelTable* labels) {
   std::error_code ec;
-  if (fs::exists(root / "manifest.csv", ec)) {
+  if (labels == nullptr && fs::exists(root / "manifest.csv", ec)) {
     std::ifstream in(root / "preprocess.json");
     nlohmann::json settings;
     try {
@@ -42,7 +45,7 @@ fs::path ensure_preprocessed(const config::ExperimentConfig& config, const data:
     }
     return root;
   }
-  if (!fs::is_directory(root, ec)) throw Error("data.root '" + root.string() + "': folder not found");
+  if (labels == nullptr && !fs::is_directory(root, ec)) throw Error("data.root '" + root.string() + "': folder not found");
   if (!may_write) {
     if (!fs::exists(cache_dir / "manifest.csv", ec)) {
       throw Error(cache_dir.string() + ": no preprocessed data where rank 0 should have written it (is the run folder on a "
@@ -50,11 +53,12 @@ fs::path ensure_preprocessed(const config::ExperimentConfig& config, const data:
     }
     return ensure_preprocessed(config, layout, cache_dir, cache_dir);
   }
-  spdlog::info("{}: raw audio, preprocessing into {}", root.string(), cache_dir.string());
+  spdlog::info("{}: raw audio, preprocessing into {}", labels ? labels->csv.string() : root.string(), cache_dir.string());
   data::PreprocessOptions o;
   o.input = root;
   o.output = cache_dir;
-  o.genres = config.data.genres;
+  o.genres = labels ? labels->genres : config.data.genres;
+  if (labels) o.labelled = labels->files;
   o.kinds = layout.kinds;
   o.pipeline = config.pipeline;
   o.write_png = false;
@@ -113,12 +117,22 @@ ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& r
       (subset == data::Subset::train ? d.train : subset == data::Subset::val ? d.val : d.test) = std::move(set);
     }
   } else {
-    if (c.data.root.empty()) throw Error((c.source.empty() ? std::string("config") : c.source.string()) + ": data.root is not set");
-    const fs::path dir = ensure_preprocessed(c, d.layout, c.data.root, cache_for(c, run_dir, "all"), write_files);
+    std::optional<data::LabelTable> labels;
+    if (!c.data.labels.empty()) {
+      labels = data::read_label_table(c.data.labels, c.data.genres);
+      d.classes = labels->genres;
+    } else if (c.data.root.empty()) {
+      throw Error((c.source.empty() ? std::string("config") : c.source.string()) + ": data.root is not set");
+    }
+    const fs::path dir = labels ? ensure_preprocessed(c, d.layout, c.data.labels.parent_path(), cache_for(c, run_dir, "all"),
+                                                      write_files, &*labels)
+                                : ensure_preprocessed(c, d.layout, c.data.root, cache_for(c, run_dir, "all"), write_files);
     d.train_dir = dir;
     const auto rows = rows_of_kind(dir, first_kind, d.classes);
     data::SplitConfig split;
-    split.protocol = data::parse_split_protocol(c.data.split);
+    // data.split: csv is the `folders` protocol with each track's side from the CSV's split column.
+    const bool from_csv = c.data.split == "csv";
+    split.protocol = from_csv ? data::SplitProtocol::folders : data::parse_split_protocol(c.data.split);
     split.seed = c.data.split_seed;
     split.train = c.data.train_fraction;
     split.val = c.data.val_fraction;
@@ -126,7 +140,22 @@ ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& r
     split.filtered_lists_dir = c.data.filtered_lists;
     split.folds = c.data.folds;
     split.fold = c.data.fold;
-    const auto subsets = data::assign_splits(rows, split);
+    std::map<std::string, data::Subset> sides;
+    std::map<std::string, std::string> artists;
+    if (labels) {
+      if (from_csv && !labels->has_split) throw Error(labels->csv.string() + ": data.split is 'csv' but the CSV has no split column");
+      for (const auto& f : labels->files) {
+        if (f.split) sides.emplace(f.track_id, *f.split);
+        if (!f.artist.empty()) artists.emplace(f.track_id, f.artist);
+      }
+    }
+    auto result = data::split_dataset(rows, split, sides);
+    if (!artists.empty() && !from_csv) {
+      const auto moved = data::keep_artists_together(result.segments, artists);
+      spdlog::info("split '{}': artist-safe, {} artist(s) were on two sides and had all their tracks moved to one", c.data.split,
+                   moved);
+    }
+    const auto subsets = data::subsets_for_rows(rows, result.segments);
     std::vector<data::ManifestRow> parts[3];
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if (subsets[i]) parts[static_cast<int>(*subsets[i])].push_back(rows[i]);

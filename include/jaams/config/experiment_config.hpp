@@ -6,7 +6,7 @@
 //             the feature matrix), kinds (what preprocess makes),
 //             n_fft, hop_length, n_mels, fmin, fmax, amin, top_db, n_chroma, tuning
 //   image:    height, width, colormap
-//   data:     root, genres, split, split_seed, fractions, filtered_lists, train/val/test roots, cache
+//   data:     root or labels, genres, split, split_seed, fractions, filtered_lists, train/val/test roots, cache
 //   model:    name + that model's sizes
 //   training: epochs, batch_size, learning_rate, weight_decay, seed, device, threads, patience, ...
 //   augment:  on-the-fly augmentation of the training segments (all off by default)
@@ -30,8 +30,10 @@ namespace jaams::config {
 struct DataConfig {
   // A preprocessed folder (has manifest.csv) or an audio root laid out as <genre>/<file>.
   std::filesystem::path root;
-  std::vector<std::string> genres;  // default: the report's nine
-  std::string split = "track";      // track | paper | filtered | folders | kfold
+  // A CSV of path,genre[,track,artist,split] rows (data/labels.hpp) instead of <genre>/<file> folders.
+  std::filesystem::path labels;
+  std::vector<std::string> genres;  // default: the report's nine, or with `labels` the CSV's genres
+  std::string split = "track";      // track | paper | filtered | folders | kfold | csv (the labels' split column)
   std::uint64_t split_seed = 42;
   double train_fraction = 0.6;
   double val_fraction = 0.2;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "jaams/data/labels.hpp"
 #include "jaams/data/manifest.hpp"
 #include "jaams/features/feature_config.hpp"
 #include "jaams/pipeline/pipeline_config.hpp"
@@ -37,6 +38,8 @@ struct PreprocessOptions {
   bool write_png = true;
   int threads = 0;  // 0: all cores
   bool fail_fast = false;
+  // Non-empty: these files with their labels (data.labels) instead of <input>/<genre>/<file>.
+  std::vector<LabelledFile> labelled;
 };
 
 struct FileFailure {

@@ -112,6 +112,13 @@ std::vector<std::optional<Subset>> subsets_for_rows(const std::vector<ManifestRo
 std::vector<std::optional<Subset>> assign_splits(const std::vector<ManifestRow>& rows, const SplitConfig& config,
                                                  const std::map<std::string, Subset>& track_sources = {});
 
+// Makes a split artist-safe: an artist whose tracks landed on more than one side gets all of them
+// on the side that holds most (a tie is broken by a hash of the artist's name), so no artist is learnt in
+// training and then recognised in the test. `artist_of_track` lists tracks with a known artist;
+// others stay where they are. Returns how many artists had to be moved.
+std::size_t keep_artists_together(std::vector<SegmentAssignment>& segments,
+                                  const std::map<std::string, std::string>& artist_of_track);
+
 // The filtered lists of `dir`: track id -> subset. Lines are GTZAN file stems ("blues.00030");
 // folder prefixes and audio extensions ("blues/blues.00030.wav") are stripped, blank lines and
 // '#' comments skipped. Throws jaams::Error for a missing file or an id listed twice.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "jaams/config/experiment_config.hpp"
+#include "jaams/data/labels.hpp"
 #include "jaams/data/image_set.hpp"
 #include "jaams/data/splits.hpp"
 
@@ -25,10 +26,11 @@ struct ExperimentData {
 
 // Returns the preprocessed folder for `root`: `root` itself when it already is one (its settings
 // must equal the config's), else the cache folder after preprocessing `root` into it. With
-// `may_write` false the cache must already be there (another process made it).
+// `may_write` false the cache must already be there (another process made it). With `labels`
+// the audio files are the table's (data.labels) rather than <root>/<genre>/<file>.
 std::filesystem::path ensure_preprocessed(const config::ExperimentConfig& config, const data::InputLayout& layout,
                                           const std::filesystem::path& root, const std::filesystem::path& cache_dir,
-                                          bool may_write = true);
+                                          bool may_write = true, const data::LabelTable* labels = nullptr);
 
 // The inputs the configured model reads (models::model_inputs of the config).
 data::InputLayout input_layout(const config::ExperimentConfig& config);
