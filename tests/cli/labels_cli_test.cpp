@@ -106,5 +106,49 @@ TEST_F(LabelsCli, ARowNamingAMissingFileOrAnUnknownGenreIsAnErrorWithItsLine) {
   EXPECT_NE(unknown.find("bad.csv:3: genre 'polka' is not one of data.genres"), std::string::npos) << unknown;
 }
 
+// scripts/fma_to_csv.py on a tracks.csv in FMA's layout (two header rows and the index row; the
+// audio as NNN/NNNNNN.mp3) gives a labels CSV that trains with FMA's own split.
+TEST_F(LabelsCli, FmaTracksBecomeALabelsCsvThatTrainsWithFmasSplit) {
+  const fs::path fma = *dir_ / "fma";
+  fs::create_directories(fma / "fma_small" / "000");
+  std::ofstream tracks(fma / "tracks.csv");
+  tracks << ",artist,set,set,track,track\n"
+            ",id,split,subset,genre_top,title\n"
+            "track_id,,,,,\n";
+  const char* genres[] = {"Blues", "Classical", "Metal"};
+  for (int i = 1; i <= 18; ++i) {
+    const int g = (i - 1) / 6, k = (i - 1) % 6;
+    char tid[8];
+    std::snprintf(tid, sizeof tid, "%06d", i);
+    // Extra tracks the script must leave out: one of the medium subset, one without a genre.
+    tracks << i << "," << 100 + (i + 1) / 2 << "," << (k < 4 ? "training" : k == 4 ? "validation" : "test") << ",small,"
+           << genres[g] << ",\"Title, " << i << "\"\n";
+    // libsndfile reads a file by its contents, so the WAV clips can stand in for FMA's MP3s.
+    fs::copy_file(flat() / "audio" / (std::string("clip") + (i < 10 ? "0" : "") + std::to_string(i) + ".wav"),
+                  fma / "fma_small" / "000" / (std::string(tid) + ".mp3"));
+  }
+  tracks << "19,200,training,medium,Blues,x\n20,201,training,small,,no genre\n";
+  tracks.close();
+  std::string out;
+  ASSERT_EQ(test::run_command("/usr/bin/python3 " JAAMS_SOURCE_DIR "/scripts/fma_to_csv.py --tracks " + (fma / "tracks.csv").string() +
+                                  " --audio " + (fma / "fma_small").string() + " --subset small --output " +
+                                  (fma / "labels.csv").string(),
+                              &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("18 tracks, 3 genres"), std::string::npos) << out;
+  const std::string csv = test::slurp(fma / "labels.csv");
+  EXPECT_EQ(csv.rfind("path,genre,track,artist,split\n", 0), 0u) << csv;
+  EXPECT_NE(csv.find("fma_small/000/000005.mp3,Blues,000005,103,val"), std::string::npos) << csv;
+  const fs::path run = *dir_ / "fma-run";
+  run_jaams("--quiet train --config " + config_.string() + " --set data.labels=" + (fma / "labels.csv").string() +
+            " --set data.split=csv -o " + run.string());
+  std::set<std::string> test_tracks;
+  for (const auto& a : data::read_splits(run / "splits.csv")) {
+    if (a.subset == data::Subset::test) test_tracks.insert(a.track_id);
+  }
+  EXPECT_EQ(test_tracks, (std::set<std::string>{"000006", "000012", "000018"}));
+}
+
 }  // namespace
 }  // namespace jaams
