@@ -124,6 +124,7 @@ ExperimentConfig load_experiment_config(const std::filesystem::path& path, const
   data.read("root", c.data.root)
       .read("genres", c.data.genres)
       .read("labels", c.data.labels)
+      .read_choice("load", c.data.load, {"auto", "memory", "stream"})
       .read_choice("split", c.data.split, {"track", "paper", "filtered", "folders", "kfold", "csv"})
       .read("folds", c.data.folds)
       .read("fold", c.data.fold)
@@ -246,6 +247,7 @@ nlohmann::json to_json(const ExperimentConfig& c) {
   j["features"]["input"] = c.input;
   j["data"] = {{"root", c.data.root.string()},
                {"labels", c.data.labels.string()},
+               {"load", c.data.load},
                {"genres", c.data.genres},
                {"split", c.data.split},
                {"split_seed", c.data.split_seed},
@@ -302,7 +304,7 @@ std::vector<std::string> resume_conflicts(const ExperimentConfig& before, const 
   // What a resumed run may change: how long and where it trains, not what it learns from.
   static const std::set<std::string> safe{"training.epochs", "training.patience", "training.threads",
                                           "training.loader_threads", "training.device", "training.dist_backend",
-                                          "training.dist_timeout", "eval.bootstrap",
+                                          "training.dist_timeout", "data.load", "eval.bootstrap",
                                           "output"};
   std::map<std::string, nlohmann::json> a, b;
   flatten(to_json(before), "", a);

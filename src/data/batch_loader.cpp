@@ -21,6 +21,17 @@ BatchLoader::BatchLoader(torch::Tensor inputs, torch::Tensor labels, std::vector
   thread_ = std::thread([this] { produce(); });
 }
 
+BatchLoader::BatchLoader(std::shared_ptr<const SegmentStore> store, torch::Tensor labels, std::vector<std::int64_t> order,
+                         int batch_size, int prefetch, bool pin_memory)
+    : labels_(std::move(labels)),
+      store_(std::move(store)),
+      order_(std::move(order)),
+      batch_size_(static_cast<std::size_t>(std::max(1, batch_size))),
+      prefetch_(static_cast<std::size_t>(std::max(1, prefetch))),
+      pin_memory_(pin_memory) {
+  thread_ = std::thread([this] { produce(); });
+}
+
 BatchLoader::~BatchLoader() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -38,7 +49,7 @@ void BatchLoader::produce() {
     // batch is gathered as whole rows of an [N, block] view: ~6x faster than LibTorch's
     // element-wise 4-D index_select (BENCHMARKS.md, "Training speed"). Other inputs are gathered
     // as they are.
-    const std::int64_t n = inputs_.dim() > 1 ? inputs_.size(0) : 0;
+    const std::int64_t n = !store_ && inputs_.dim() > 1 ? inputs_.size(0) : 0;
     const std::int64_t block = n > 0 ? inputs_.numel() / n : 0;
     const bool by_rows = block > 0 && inputs_.stride(0) == block && inputs_.is_non_overlapping_and_dense();
     const torch::Tensor rows = by_rows ? inputs_.as_strided({n, block}, {block, 1}) : inputs_;
@@ -46,7 +57,7 @@ void BatchLoader::produce() {
       const std::size_t end = std::min(order_.size(), start + batch_size_);
       const auto count = static_cast<std::int64_t>(end - start);
       const auto index = torch::from_blob(order_.data() + start, {count}, torch::kInt64);
-      auto x = rows.index_select(0, index);
+      auto x = store_ ? store_->gather(order_.data() + start, count) : rows.index_select(0, index);
       if (by_rows) {
         auto shape = inputs_.sizes().vec();
         shape[0] = count;

@@ -18,6 +18,15 @@ void put_u32(std::ostream& out, std::uint32_t v) {
   out.write(b, 4);
 }
 std::uint32_t get_u32(const unsigned char* b) { return b[0] | (b[1] << 8) | (b[2] << 16) | (std::uint32_t(b[3]) << 24); }
+
+// All segments' bytes after the header into `out`.
+void read_payload(const std::filesystem::path& path, const CacheHeader& h, void* out) {
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(h.header_bytes));
+  const auto n = static_cast<std::streamsize>(std::size_t(h.segments) * h.segment_bytes);
+  in.read(static_cast<char*>(out), n);
+  if (!in || in.gcount() != n) throw Error(path.string() + ": truncated cache (re-run jaams preprocess)");
+}
 }  // namespace
 
 SegmentCacheWriter::SegmentCacheWriter(std::filesystem::path path, bool matrices)
@@ -68,25 +77,43 @@ void write_image_cache(const std::filesystem::path& path, const std::vector<imag
   writer.commit();
 }
 
-CachedImages read_image_cache(const std::filesystem::path& path) {
+CacheHeader read_cache_header(const std::filesystem::path& path, bool matrices) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": image cache missing or unreadable (re-run jaams preprocess)");
-  std::array<unsigned char, 28> header{};
-  in.read(reinterpret_cast<char*>(header.data()), header.size());
-  if (!in || std::memcmp(header.data(), kMagic, sizeof kMagic) != 0) throw Error(path.string() + ": not a jaams image cache");
-  if (get_u32(&header[8]) != kVersion) throw Error(path.string() + ": unsupported image cache version");
-  CachedImages c;
-  c.segments = static_cast<int>(get_u32(&header[12]));
-  c.height = static_cast<int>(get_u32(&header[16]));
-  c.width = static_cast<int>(get_u32(&header[20]));
-  c.channels = static_cast<int>(get_u32(&header[24]));
-  const std::size_t n = std::size_t(c.segments) * c.height * c.width * c.channels;
-  if (c.channels != 3 || c.height <= 0 || c.width <= 0 || n > (std::size_t(1) << 34)) {
-    throw Error(path.string() + ": corrupt image cache header");
+  if (!in) {
+    throw Error(path.string() + (matrices ? ": matrix cache missing or unreadable (re-run jaams preprocess with these kinds)"
+                                          : ": image cache missing or unreadable (re-run jaams preprocess)"));
   }
-  c.bytes.resize(n);
-  in.read(reinterpret_cast<char*>(c.bytes.data()), static_cast<std::streamsize>(n));
-  if (!in || in.gcount() != static_cast<std::streamsize>(n)) throw Error(path.string() + ": truncated image cache");
+  const char* what = matrices ? "matrix" : "image";
+  std::array<unsigned char, 28> header{};
+  const std::size_t header_bytes = matrices ? 24 : 28;
+  in.read(reinterpret_cast<char*>(header.data()), static_cast<std::streamsize>(header_bytes));
+  if (!in || std::memcmp(header.data(), matrices ? kMatrixMagic : kMagic, sizeof kMagic) != 0) {
+    throw Error(path.string() + ": not a jaams " + what + " cache");
+  }
+  if (get_u32(&header[8]) != kVersion) throw Error(path.string() + ": unsupported " + what + " cache version");
+  CacheHeader h;
+  h.header_bytes = header_bytes;
+  h.segments = static_cast<int>(get_u32(&header[12]));
+  h.rows = static_cast<int>(get_u32(&header[16]));
+  h.cols = static_cast<int>(get_u32(&header[20]));
+  h.channels = matrices ? 1 : static_cast<int>(get_u32(&header[24]));
+  h.segment_bytes = std::size_t(h.rows) * h.cols * h.channels * (matrices ? sizeof(float) : 1);
+  if ((!matrices && h.channels != 3) || h.rows <= 0 || h.cols <= 0 || h.segments < 0 ||
+      std::size_t(h.segments) * h.segment_bytes > (std::size_t(1) << 36)) {
+    throw Error(path.string() + ": corrupt " + what + " cache header");
+  }
+  return h;
+}
+
+CachedImages read_image_cache(const std::filesystem::path& path) {
+  const CacheHeader h = read_cache_header(path, false);
+  CachedImages c;
+  c.segments = h.segments;
+  c.height = h.rows;
+  c.width = h.cols;
+  c.channels = h.channels;
+  c.bytes.resize(std::size_t(h.segments) * h.segment_bytes);
+  read_payload(path, h, c.bytes.data());
   return c;
 }
 
@@ -97,23 +124,13 @@ void write_matrix_cache(const std::filesystem::path& path, const std::vector<fea
 }
 
 CachedMatrices read_matrix_cache(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": matrix cache missing or unreadable (re-run jaams preprocess with these kinds)");
-  std::array<unsigned char, 24> header{};
-  in.read(reinterpret_cast<char*>(header.data()), header.size());
-  if (!in || std::memcmp(header.data(), kMatrixMagic, sizeof kMatrixMagic) != 0) {
-    throw Error(path.string() + ": not a jaams matrix cache");
-  }
-  if (get_u32(&header[8]) != kVersion) throw Error(path.string() + ": unsupported matrix cache version");
+  const CacheHeader h = read_cache_header(path, true);
   CachedMatrices c;
-  c.segments = static_cast<int>(get_u32(&header[12]));
-  c.rows = static_cast<int>(get_u32(&header[16]));
-  c.cols = static_cast<int>(get_u32(&header[20]));
-  const std::size_t n = std::size_t(c.segments) * c.rows * c.cols;
-  if (c.rows <= 0 || c.cols <= 0 || n > (std::size_t(1) << 32)) throw Error(path.string() + ": corrupt matrix cache header");
-  c.values.resize(n);
-  in.read(reinterpret_cast<char*>(c.values.data()), static_cast<std::streamsize>(n * sizeof(float)));
-  if (!in || in.gcount() != static_cast<std::streamsize>(n * sizeof(float))) throw Error(path.string() + ": truncated matrix cache");
+  c.segments = h.segments;
+  c.rows = h.rows;
+  c.cols = h.cols;
+  c.values.resize(std::size_t(h.segments) * h.rows * h.cols);
+  read_payload(path, h, c.values.data());
   return c;
 }
 

@@ -116,8 +116,29 @@ void load_matrices(InputSet& set, const std::filesystem::path& dir, const std::v
 
 }  // namespace
 
+std::vector<std::int64_t> InputSet::sample_shape() const {
+  if (store) return store->sample_shape();
+  const auto sizes = inputs.sizes();
+  return std::vector<std::int64_t>(sizes.begin() + 1, sizes.end());
+}
+
+torch::Tensor InputSet::rows(std::int64_t begin, std::int64_t end) const {
+  return store ? store->range(begin, end) : inputs.slice(0, begin, end);
+}
+
+torch::Tensor InputSet::gather(const std::vector<std::int64_t>& index) const {
+  if (store) return store->gather(index.data(), static_cast<std::int64_t>(index.size()));
+  return inputs.index_select(0, torch::tensor(index, torch::kInt64));
+}
+
+void load_into_memory(InputSet& set) {
+  if (!set.store) return;
+  set.inputs = set.store->range(0, set.store->size());
+  set.store.reset();
+}
+
 InputSet load_input_set(const std::filesystem::path& dir, const InputLayout& layout, const std::vector<ManifestRow>& rows,
-                        const std::vector<std::string>& classes) {
+                        const std::vector<std::string>& classes, bool stream) {
   validate(layout, dir.string());
   InputSet set;
   const auto n = static_cast<std::int64_t>(rows.size());
@@ -128,7 +149,10 @@ InputSet load_input_set(const std::filesystem::path& dir, const InputLayout& lay
     set.track_ids.push_back(rows[i].track_id);
     set.segments.push_back(rows[i].segment);
   }
-  if (layout.form == InputForm::image) {
+  if (stream && n > 0) {
+    set.store = SegmentStore::open(dir, layout, rows);
+    if (layout.form == InputForm::matrix) set.shapes = set.store->shapes();
+  } else if (layout.form == InputForm::image) {
     load_images(set, dir, layout.kinds.front(), rows);
   } else {
     load_matrices(set, dir, layout.kinds, rows);

@@ -87,6 +87,16 @@ std::vector<data::ManifestRow> rows_of_kind(const fs::path& dir, features::Featu
   return rows;
 }
 
+// data.load: memory, stream, or auto: stream when the training inputs would take over 2 GiB.
+// Augmented training makes its inputs anew from the audio and holds the cached ones in memory.
+bool keep_on_disk(const config::ExperimentConfig& c, const data::InputSet& train) {
+  if (!train.store || c.augment.any() || c.data.load == "memory") return false;
+  if (c.data.load == "stream") return true;
+  std::int64_t bytes = train.store->dtype() == torch::kUInt8 ? 1 : 4;
+  for (auto d : train.sample_shape()) bytes *= d;
+  return bytes * train.size() > (std::int64_t(2) << 30);
+}
+
 fs::path cache_for(const config::ExperimentConfig& c, const fs::path& run_dir, const std::string& label) {
   return (c.data.cache.empty() ? run_dir / "preprocessed" : c.data.cache) / label;
 }
@@ -98,6 +108,8 @@ ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& r
   d.classes = c.data.genres;
   d.layout = input_layout(c);
   const features::FeatureKind first_kind = d.layout.kinds.front();
+  // Indexed on disk first (headers only); read into memory below unless they stay there.
+  const bool stream = c.data.load != "memory";
   std::vector<data::SegmentAssignment> assignment;
   auto record = [&](const std::vector<data::ManifestRow>& rows, data::Subset subset) {
     for (const auto& r : rows) assignment.push_back({r.track_id, r.segment, subset});
@@ -113,7 +125,7 @@ ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& r
       const auto rows = rows_of_kind(dir, first_kind, d.classes);
       record(rows, subset);
       if (subset == data::Subset::train) d.train_dir = dir;
-      data::InputSet set = data::load_input_set(dir, d.layout, rows, d.classes);
+      data::InputSet set = data::load_input_set(dir, d.layout, rows, d.classes, stream);
       (subset == data::Subset::train ? d.train : subset == data::Subset::val ? d.val : d.test) = std::move(set);
     }
   } else {
@@ -161,11 +173,17 @@ ExperimentData prepare_data(const config::ExperimentConfig& c, const fs::path& r
       if (subsets[i]) parts[static_cast<int>(*subsets[i])].push_back(rows[i]);
     }
     for (auto subset : data::kSubsets) record(parts[static_cast<int>(subset)], subset);
-    d.train = data::load_input_set(dir, d.layout, parts[0], d.classes);
-    d.val = data::load_input_set(dir, d.layout, parts[1], d.classes);
-    d.test = data::load_input_set(dir, d.layout, parts[2], d.classes);
+    d.train = data::load_input_set(dir, d.layout, parts[0], d.classes, stream);
+    d.val = data::load_input_set(dir, d.layout, parts[1], d.classes, stream);
+    d.test = data::load_input_set(dir, d.layout, parts[2], d.classes, stream);
   }
   if (d.train.size() == 0) throw Error("no training images: check data.root, data.genres and the split");
+  if (c.data.load == "stream" && c.augment.any()) {
+    spdlog::info("data.load: stream: inputs read into memory anyway (augmented training holds them)");
+  }
+  if (!keep_on_disk(c, d.train)) {
+    for (auto* set : {&d.train, &d.val, &d.test}) data::load_into_memory(*set);
+  }
   // A class without training data would still get an output and make every metric meaningless.
   const auto per_class = torch::bincount(d.train.labels, {}, static_cast<int64_t>(d.classes.size()));
   for (std::size_t k = 0; k < d.classes.size(); ++k) {

@@ -43,7 +43,7 @@ void keep_only_first(data::InputSet& set, std::int64_t n, std::uint64_t seed) {
   order.resize(static_cast<std::size_t>(std::min<std::int64_t>(n, set.size())));
   const auto index = torch::tensor(order, torch::kInt64);
   data::InputSet small;
-  small.inputs = set.inputs.index_select(0, index);
+  small.inputs = set.gather(order);
   small.shapes = set.shapes;
   small.labels = set.labels.index_select(0, index);
   for (auto i : order) {
@@ -82,17 +82,22 @@ struct EpochStats {
   double accuracy = 0.0;
 };
 
-// Loss and accuracy over a split; in a distributed run each rank scores its slice and the sums
-// are added up, so every rank sees the same figures (and takes the same best-epoch decisions).
-EpochStats evaluate(models::ClassifierImpl& model, const torch::Tensor& inputs, const torch::Tensor& labels, bool embedded,
+// Loss and accuracy over a split: `inputs` (embedded or in memory) or, when undefined, the set's
+// own inputs read from disk batch by batch. In a distributed run each rank scores its slice and
+// the sums are added up, so every rank sees the same figures (and takes the same best-epoch
+// decisions).
+EpochStats evaluate(models::ClassifierImpl& model, const data::InputSet& set, const torch::Tensor& inputs, bool embedded,
                     ProcessGroup* group) {
-  const auto [begin, end] = group ? rank_slice(inputs.size(0), group->rank(), group->size()) : std::make_pair(std::int64_t(0), inputs.size(0));
+  const std::int64_t n = set.size();
+  const auto [begin, end] = group ? rank_slice(n, group->rank(), group->size()) : std::make_pair(std::int64_t(0), n);
   std::vector<double> sums{0.0, 0.0, double(end - begin)};  // loss sum, correct, count
-  if (end > begin) {
-    const auto probs = class_probabilities(model, inputs.slice(0, begin, end), embedded, kEvalBatch);
-    const auto y = labels.slice(0, begin, end);
-    sums[0] = torch::nll_loss(torch::log(probs.clamp_min(1e-12)), y, {}, at::Reduction::Sum).item<double>();
-    sums[1] = probs.argmax(1).eq(y).sum().item<double>();
+  for (std::int64_t start = begin; start < end; start += kEvalBatch) {
+    const std::int64_t stop = std::min(end, start + kEvalBatch);
+    const auto x = inputs.defined() ? inputs.slice(0, start, stop) : set.rows(start, stop);
+    const auto probs = class_probabilities(model, x, embedded, kEvalBatch);
+    const auto y = set.labels.slice(0, start, stop);
+    sums[0] += torch::nll_loss(torch::log(probs.clamp_min(1e-12)), y, {}, at::Reduction::Sum).item<double>();
+    sums[1] += probs.argmax(1).eq(y).sum().item<double>();
   }
   if (group) sums = group->sum(sums);
   if (sums[2] == 0) return {eval::kMissing, eval::kMissing};
@@ -190,8 +195,9 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   spec.num_classes = static_cast<int>(data.classes.size());
   spec.params = c.model_params;
   if (data.layout.form == data::InputForm::image) {
-    spec.height = static_cast<int>(data.train.inputs.size(2));
-    spec.width = static_cast<int>(data.train.inputs.size(3));
+    const auto shape = data.train.sample_shape();
+    spec.height = static_cast<int>(shape[1]);
+    spec.width = static_cast<int>(shape[2]);
   } else {
     spec.input = "matrix";
     for (std::size_t k = 0; k < data.layout.kinds.size(); ++k) {
@@ -205,6 +211,14 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   model->to(device);
   const bool random_backbone = spec.name == "alexcnn" && spec.params.value("random_backbone", false);
   if (random_backbone) spdlog::warn("alexcnn with a RANDOM (untrained) AlexNet backbone: results say nothing about transfer learning");
+
+  // Inputs stay on disk for the models that learn from them; a frozen stage is fitted and run
+  // over the inputs in memory.
+  if (data.train.store && model->has_frozen_stage()) {
+    spdlog::info("data.load: inputs read into memory (model '{}' runs a frozen stage over them)", c.model);
+    for (auto* set : {&data.train, &data.val, &data.test}) data::load_into_memory(*set);
+  }
+  if (data.train.store) spdlog::info("data.load: inputs read from {} batch by batch", data.train_dir.string());
 
   torch::optim::Adam optimizer(model->trainable_parameters(),
                                torch::optim::AdamOptions(t.learning_rate).weight_decay(t.weight_decay));
@@ -267,13 +281,13 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
 
   double wait_seconds = 0.0, step_seconds = 0.0;
   std::int64_t images_seen = 0;
-  const bool has_val = val_x.size(0) > 0;
+  const bool has_val = data.val.size() > 0;
   bool stopped = false;
   for (int epoch = start_epoch; epoch <= t.epochs; ++epoch) {
     if (t.patience > 0 && since_best >= t.patience) break;
     const auto epoch_start = Clock::now();
     model->train();
-    const std::int64_t n_train = train_x.size(0);
+    const std::int64_t n_train = data.train.size();
     auto order = data::epoch_order(n_train, t.seed, epoch);
     // Distributed: this rank's chunk of every global batch (training.batch_size is the global batch).
     const int world = group ? group->size() : 1;
@@ -284,6 +298,9 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
     if (augmented) {
       loader = std::make_unique<AugmentedBatchLoader>(*augmented, std::move(order), local_batch, epoch,
                                                       std::max(1, t.loader_threads), 4, device.is_cuda());
+    } else if (data.train.store) {
+      loader = std::make_unique<data::BatchLoader>(data.train.store, data.train.labels, std::move(order), local_batch, 4,
+                                                   device.is_cuda());
     } else {
       loader = std::make_unique<data::BatchLoader>(train_x, data.train.labels, std::move(order), local_batch, 4,
                                                    device.is_cuda());
@@ -346,7 +363,7 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
     record.epoch = epoch;
     record.train_loss = loss_sum / std::max<std::int64_t>(1, seen);
     record.train_accuracy = double(correct) / std::max<std::int64_t>(1, seen);
-    const auto val = evaluate(*model, val_x, data.val.labels, frozen, group.get());
+    const auto val = evaluate(*model, data.val, val_x, frozen, group.get());
     record.val_loss = val.loss;
     record.val_accuracy = val.accuracy;
     record.seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
@@ -417,8 +434,10 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   std::map<std::string, std::vector<eval::SegmentPrediction>> predictions;
   for (const auto& [name, sets] : splits) {
     const auto& [set, inputs] = sets;
-    if (set->size() > 0)
-      predictions[name] = to_predictions(class_probabilities(*best.model, *inputs, frozen, kEvalBatch), *set);
+    if (set->size() == 0) continue;
+    const auto probs = inputs->defined() ? class_probabilities(*best.model, *inputs, frozen, kEvalBatch)
+                                         : class_probabilities(*best.model, *set, kEvalBatch);
+    predictions[name] = to_predictions(probs, *set);
   }
   const double temperature = calibrate_package(package_path, best, predictions["val"]);
   for (const auto& [name, sets] : splits) {

@@ -153,6 +153,27 @@ TEST(Trainer, ResumedRunEndsWithTheSameWeightsAsAStraightRun) {
   EXPECT_EQ(eval::read_history(dir / "straight").size(), eval::read_history(dir / "resumed").size());
 }
 
+// data.load: stream reads each batch from the preprocess cache instead of one tensor of the
+// split: the same batches, so the same run bit for bit.
+TEST(Trainer, StreamingFromTheCacheGivesTheRunOfInputsInMemory) {
+  test::TempDir dir;
+  const auto data = make_dataset(dir / "data", 6, 2);
+  for (const std::string model : {"cnn", "ann"}) {
+    const auto memory = run_training(config_for(data, model, {"training.epochs=3", "data.load=memory"}), dir / (model + "-memory"));
+    const auto stream = run_training(config_for(data, model, {"training.epochs=3", "data.load=stream"}), dir / (model + "-stream"));
+    ASSERT_TRUE(stream.finished);
+    const auto a = weights_of(dir / (model + "-memory") / "model.jaams");
+    const auto b = weights_of(dir / (model + "-stream") / "model.jaams");
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i])) << model << " parameter " << i;
+    for (std::size_t e = 0; e < memory.history.size(); ++e) {
+      EXPECT_EQ(memory.history[e].train_loss, stream.history[e].train_loss) << model << " epoch " << e + 1;
+      EXPECT_DOUBLE_EQ(memory.history[e].val_accuracy, stream.history[e].val_accuracy) << model << " epoch " << e + 1;
+    }
+    EXPECT_EQ(memory.info.accuracy.at("test").segment, stream.info.accuracy.at("test").segment) << model;
+  }
+}
+
 TEST(Trainer, SameSeedSameRun) {
   test::TempDir dir;
   const auto data = make_dataset(dir / "data", 4, 2);

@@ -42,6 +42,10 @@ struct DataConfig {
   int fold = 1;                     // kfold: the fold (1..K) that is the test set; the rest trains
   std::filesystem::path filtered_lists;              // folder with gtzan_filtered_{train,valid,test}.txt
   std::filesystem::path train_root, val_root, test_root;  // for split: folders
+  // memory: every split's inputs in one tensor; stream: read from the preprocess cache batch by
+  // batch (memory no longer grows with the dataset); auto: stream when the training inputs
+  // would take over 2 GiB. Models with a frozen stage and augmented training read into memory.
+  std::string load = "auto";
   std::filesystem::path cache;  // where raw audio roots are preprocessed to (default: <root>/.jaams-cache or beside the run)
 };
 

@@ -7,9 +7,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "jaams/data/segment_store.hpp"
 
 namespace jaams::data {
 
@@ -31,6 +34,10 @@ class BatchLoader : public BatchSource {
   // may be short.
   BatchLoader(torch::Tensor inputs, torch::Tensor labels, std::vector<std::int64_t> order, int batch_size,
               int prefetch = 4, bool pin_memory = false);
+  // The same over inputs left on disk: each batch is read from the preprocess cache as it is
+  // assembled, so only the prefetched batches are in memory.
+  BatchLoader(std::shared_ptr<const SegmentStore> store, torch::Tensor labels, std::vector<std::int64_t> order, int batch_size,
+              int prefetch = 4, bool pin_memory = false);
   ~BatchLoader() override;
   BatchLoader(const BatchLoader&) = delete;
   BatchLoader& operator=(const BatchLoader&) = delete;
@@ -43,6 +50,7 @@ class BatchLoader : public BatchSource {
   void produce();
 
   torch::Tensor inputs_, labels_;
+  std::shared_ptr<const SegmentStore> store_;
   std::vector<std::int64_t> order_;
   std::size_t batch_size_;
   std::size_t prefetch_;

@@ -55,6 +55,20 @@ class SegmentCacheWriter {
   std::uint32_t segments_ = 0;
 };
 
+// What a cache file's header says, and where its segments are: segment i's bytes start at
+// header_bytes + i * segment_bytes (HWC RGB bytes, or row-major float32).
+struct CacheHeader {
+  int segments = 0;
+  int rows = 0;      // image height, or matrix rows
+  int cols = 0;      // image width, or matrix columns
+  int channels = 1;  // 3 for images
+  std::size_t header_bytes = 0;
+  std::size_t segment_bytes = 0;
+};
+// Reads only the header of an image (`matrices` false) or matrix cache. Throws jaams::Error
+// naming the file when it is missing or not such a cache.
+CacheHeader read_cache_header(const std::filesystem::path& path, bool matrices);
+
 // Writes atomically; all images must share one size.
 void write_image_cache(const std::filesystem::path& path, const std::vector<image::Image>& images);
 

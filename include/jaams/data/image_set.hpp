@@ -5,11 +5,13 @@
 #include <torch/types.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "jaams/data/manifest.hpp"
+#include "jaams/data/segment_store.hpp"
 #include "jaams/features/feature_config.hpp"
 
 namespace jaams::data {
@@ -33,21 +35,33 @@ std::string kinds_label(const InputLayout& layout);
 
 struct InputSet {
   // image: uint8 [N, 3, H, W], RGB. matrix: float [N, D], each kind's [rows x cols] matrix
-  // flattened row-major, kinds concatenated in layout order.
+  // flattened row-major, kinds concatenated in layout order. Undefined when the inputs are
+  // left on disk (`store`).
   torch::Tensor inputs;
+  std::shared_ptr<const SegmentStore> store;
   std::vector<std::pair<int, int>> shapes;  // matrix: [rows, cols] of each kind
   torch::Tensor labels;                     // int64 [N], index into the class list
   std::vector<std::string> track_ids;
   std::vector<int> segments;
 
   std::int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
+  bool in_memory() const { return store == nullptr; }
+  // One sample's shape: [3, H, W] or [D].
+  std::vector<std::int64_t> sample_shape() const;
+  // Samples [begin, end) or the listed ones, from memory or from disk.
+  torch::Tensor rows(std::int64_t begin, std::int64_t end) const;
+  torch::Tensor gather(const std::vector<std::int64_t>& index) const;
 };
 
 // Loads the inputs of `rows` (segments of the layout's first kind, in that order) from the cache
-// of the preprocessed folder `dir`. A row whose genre is not in `classes`, or whose segment is
-// missing from a cache, is a jaams::Error naming the file.
+// of the preprocessed folder `dir`, or with `stream` only indexes them there (SegmentStore). A
+// row whose genre is not in `classes`, or whose segment is missing from a cache, is a
+// jaams::Error naming the file.
 InputSet load_input_set(const std::filesystem::path& dir, const InputLayout& layout, const std::vector<ManifestRow>& rows,
-                        const std::vector<std::string>& classes);
+                        const std::vector<std::string>& classes, bool stream = false);
+
+// Reads a streaming set's inputs into memory (nothing to do for one in memory already).
+void load_into_memory(InputSet& set);
 
 // HWC RGB bytes of one image -> uint8 [3, H, W].
 torch::Tensor image_to_tensor(const std::uint8_t* rgb, int height, int width);
