@@ -279,7 +279,7 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   }
   if (group) broadcast_model(*group, *model);
 
-  double wait_seconds = 0.0, step_seconds = 0.0;
+  double wait_seconds = 0.0, step_seconds = 0.0, reduce_seconds = 0.0;
   std::int64_t images_seen = 0;
   const bool has_val = data.val.size() > 0;
   bool stopped = false;
@@ -337,7 +337,11 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
         }
         loss.backward();
       }
-      if (group) sum_gradients(*group, model->trainable_parameters());
+      if (group) {
+        const auto reduce_start = Clock::now();
+        sum_gradients(*group, model->trainable_parameters());
+        reduce_seconds += std::chrono::duration<double>(Clock::now() - reduce_start).count();
+      }
       optimizer.step();
       if (has_samples) {
         const auto n = y.size(0);
@@ -351,13 +355,13 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
       progress.advance(1, status);
     }
     wait_seconds += loader->wait_seconds();
-    images_seen += seen;
     if (group) {
       const auto totals = group->sum(std::vector<double>{loss_sum, double(correct), double(seen)});
       loss_sum = totals[0];
       correct = static_cast<std::int64_t>(totals[1]);
       seen = static_cast<std::int64_t>(totals[2]);
     }
+    images_seen += seen;  // of all ranks
 
     eval::EpochRecord record;
     record.epoch = epoch;
@@ -405,6 +409,7 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   }
   summary.data_wait_share = step_seconds + wait_seconds > 0 ? wait_seconds / (step_seconds + wait_seconds) : 0.0;
   summary.images_per_second = step_seconds > 0 ? images_seen / step_seconds : 0.0;
+  summary.allreduce_share = step_seconds > 0 ? reduce_seconds / step_seconds : 0.0;
   if (stopped) return summary;
   // The other ranks are done once training is: rank 0 alone evaluates and writes the results.
   if (!primary) {
@@ -414,6 +419,10 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   if (step_seconds > 0) {
     spdlog::info("training: {:.1f} images/s, {:.1f}% of step time waiting for data", summary.images_per_second,
                  100.0 * summary.data_wait_share);
+    if (group) {
+      spdlog::info("distributed: {} ranks, images/s above counts all of them; {:.1f}% of step time in the gradient all-reduce",
+                   group->size(), 100.0 * summary.allreduce_share);
+    }
   }
 
   // Final evaluation with the best model, on every split.

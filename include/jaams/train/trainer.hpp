@@ -38,7 +38,8 @@ struct TrainSummary {
   eval::RunInfo info;
   std::vector<eval::EpochRecord> history;
   double data_wait_share = 0.0;   // share of training step time spent waiting for batches
-  double images_per_second = 0.0; // training throughput (forward + backward + update)
+  double images_per_second = 0.0; // training throughput (forward + backward + update), of all ranks
+  double allreduce_share = 0.0;   // distributed: share of step time in the gradient all-reduce
   bool finished = false;          // false when after_epoch stopped it early
   bool primary = true;            // false on the ranks other than 0 of a distributed run: no info, no files
 };
