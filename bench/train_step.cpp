@@ -218,7 +218,8 @@ int main(int argc, char** argv) {
       auto shape = model->embedding_shape();
       shape.insert(shape.begin(), o.samples);
       inputs = torch::rand(shape);  // non-negative, like the ReLU'd features
-      model->fit_head_inputs(inputs.to(device));
+      const auto on_device = inputs.to(device);
+      model->fit_head_inputs(o.samples, [&](std::int64_t b, std::int64_t e) { return on_device.slice(0, b, e); });
     } else {
       inputs = torch::randint(0, 256, {o.samples, 3, spec.height, spec.width}, torch::kUInt8);
     }

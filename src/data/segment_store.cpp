@@ -86,7 +86,28 @@ std::shared_ptr<const SegmentStore> SegmentStore::open(const fs::path& dir, cons
   return store;
 }
 
+std::shared_ptr<const SegmentStore> SegmentStore::open_matrix_file(const fs::path& path, std::vector<std::int64_t> sample_shape) {
+  auto store = std::shared_ptr<SegmentStore>(new SegmentStore());
+  store->images_ = false;
+  const CacheHeader h = read_cache_header(path, /*matrices=*/true);
+  std::int64_t values = 1;
+  for (auto d : sample_shape) values *= d;
+  if (values != std::int64_t(h.rows) * h.cols) {
+    throw Error(path.string() + ": holds " + std::to_string(h.rows) + "x" + std::to_string(h.cols) + " values per segment, not " +
+                std::to_string(values));
+  }
+  store->files_ = {path.string()};
+  store->stride_ = 1;
+  store->header_bytes_ = {h.header_bytes};
+  store->segment_bytes_ = {h.segment_bytes};
+  store->shapes_ = {{h.rows, h.cols}};
+  store->sample_shape_ = std::move(sample_shape);
+  for (int s = 0; s < h.segments; ++s) store->places_.push_back({0, static_cast<std::uint32_t>(s)});
+  return store;
+}
+
 std::vector<std::int64_t> SegmentStore::sample_shape() const {
+  if (!sample_shape_.empty()) return sample_shape_;
   if (images_) return {3, shapes_.front().first, shapes_.front().second};
   std::int64_t width = 0;
   for (const auto& [r, c] : shapes_) width += std::int64_t(r) * c;
@@ -108,7 +129,8 @@ torch::Tensor SegmentStore::gather(const std::int64_t* index, std::int64_t count
     return out;
   }
   auto* dst = static_cast<char*>(out.data_ptr());
-  const std::size_t row_bytes = static_cast<std::size_t>(shape[1]) * sizeof(float);
+  std::size_t row_bytes = 0;
+  for (auto b : segment_bytes_) row_bytes += b;
   for (std::int64_t i = 0; i < count; ++i) {
     const Place& p = places_.at(static_cast<std::size_t>(index[i]));
     std::size_t at = 0;

@@ -329,26 +329,35 @@ torch::Tensor CompactCnnImpl::tags(const torch::Tensor& melgrams) {
 
 void CompactCnnImpl::fit_batchnorm_statistics(const torch::Tensor& melgrams, int batch_size) {
   check_melgrams(melgrams, "fit_batchnorm_statistics");
-  if (melgrams.size(0) < 1) throw Error("compact_cnn fit_batchnorm_statistics: no inputs");
+  fit_batchnorm_statistics(
+      melgrams.size(0), [&](int64_t begin, int64_t end) { return melgrams.slice(0, begin, end); }, batch_size,
+      /*cache_outputs=*/true);
+}
+
+void CompactCnnImpl::fit_batchnorm_statistics(int64_t n, const std::function<torch::Tensor(int64_t, int64_t)>& melgrams,
+                                              int batch_size, bool cache_outputs) {
+  if (n < 1) throw Error("compact_cnn fit_batchnorm_statistics: no inputs");
   if (batch_size < 1) throw Error("compact_cnn fit_batchnorm_statistics: batch_size must be >= 1");
   torch::NoGradGuard no_grad;
   const auto device = conv_[0]->weight.device();
   const auto dtype = conv_[0]->weight.scalar_type();
-  const int64_t n = melgrams.size(0);
   for (auto& bn : bn_) bn->num_batches_tracked.zero_();  // until every block is fitted
 
-  // `cache` holds the input of block `cached` for all n inputs. Block 1's output is 4x the size
-  // of the melgrams, so it is recomputed (one input map: cheap) rather than cached; from block 2
-  // on the outputs are small (<= 174 kB per input) and cached on the CPU for the later passes.
-  torch::Tensor cache = melgrams;
+  // `cache` (when defined) holds the input of block `cached` for all n inputs; else block 1's
+  // input is read anew. Block 1's output is 4x the size of the melgrams, so it is recomputed (one
+  // input map: cheap) rather than cached; from block 2 on the outputs are small (<= 174 kB per
+  // input) and, with `cache_outputs`, cached on the CPU for the later passes.
+  torch::Tensor cache;
   int cached = 0;
   for (int k = 0; k < kBlocks; ++k) {
-    const bool keep = k >= 2;
+    const bool keep = cache_outputs && k >= 2;
     torch::Tensor next_cache;
     Moments moments;
     for (int64_t start = 0; start < n; start += batch_size) {
       const int64_t count = std::min<int64_t>(batch_size, n - start);
-      auto x = cache.narrow(0, start, count).to(device, dtype).contiguous(torch::MemoryFormat::ChannelsLast);
+      torch::Tensor input = cache.defined() ? cache.narrow(0, start, count) : melgrams(start, start + count);
+      if (!cache.defined()) check_melgrams(input, "fit_batchnorm_statistics");
+      auto x = input.to(device, dtype).contiguous(torch::MemoryFormat::ChannelsLast);
       for (int j = cached; j < k; ++j) x = block(j, x);
       if (keep) {
         if (!next_cache.defined()) next_cache = torch::empty({n, x.size(1), x.size(2), x.size(3)}, dtype);

@@ -58,8 +58,10 @@ torch::Tensor TransferImpl::melgrams(const torch::Tensor& inputs) const {
   return x.narrow(1, mel_offset_, mel_rows_ * mel_cols_).reshape({x.size(0), 1, mel_rows_, mel_cols_});
 }
 
-void TransferImpl::fit_frozen_stage(const torch::Tensor& train_inputs, int batch_size) {
-  backbone_->fit_batchnorm_statistics(melgrams(train_inputs), batch_size);
+void TransferImpl::fit_frozen_stage(std::int64_t n, const RowReader& train_inputs, int batch_size, bool bounded_memory) {
+  backbone_->fit_batchnorm_statistics(
+      n, [&](std::int64_t begin, std::int64_t end) { return melgrams(train_inputs(begin, end)); }, batch_size,
+      /*cache_outputs=*/!bounded_memory);
 }
 
 torch::Tensor TransferImpl::embed(const torch::Tensor& inputs) {

@@ -56,8 +56,8 @@ torch::Tensor class_probabilities(models::ClassifierImpl& model, const torch::Te
   return probability_batches(model, inputs, embedded, batch_size);
 }
 
-torch::Tensor class_probabilities(models::ClassifierImpl& model, const data::InputSet& set, int batch_size) {
-  return probability_batches(model, set, /*embedded=*/false, batch_size);
+torch::Tensor class_probabilities(models::ClassifierImpl& model, const data::InputSet& set, bool embedded, int batch_size) {
+  return probability_batches(model, set, embedded, batch_size);
 }
 
 std::vector<eval::SegmentPrediction> to_predictions(const torch::Tensor& probabilities, const data::InputSet& set) {

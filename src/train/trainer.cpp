@@ -4,12 +4,14 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cstring>
 #include <cmath>
 #include <map>
 #include <optional>
 #include <thread>
 
 #include "jaams/data/batch_loader.hpp"
+#include "jaams/data/image_cache.hpp"
 #include "jaams/models/device.hpp"
 #include "jaams/models/package.hpp"
 #include "jaams/models/registry.hpp"
@@ -33,6 +35,7 @@ namespace {
 
 constexpr const char* kCheckpointFile = "checkpoint.pt";
 constexpr const char* kPackageFile = "model.jaams";
+constexpr const char* kFrozenFeaturesDir = "frozen";
 constexpr int kEvalBatch = 64;
 // Mixup's draws come from their own stream, apart from the per-segment augmentation.
 constexpr std::uint64_t kMixupStream = 0x6d69'7875'7000ULL;
@@ -124,6 +127,30 @@ void broadcast_model(ProcessGroup& group, models::ClassifierImpl& model) {
   group.broadcast_from_rank0(tensors);
 }
 
+models::ClassifierImpl::RowReader rows_of(const data::InputSet& set) {
+  return [&set](std::int64_t begin, std::int64_t end) { return set.rows(begin, end); };
+}
+models::ClassifierImpl::RowReader rows_of(const torch::Tensor& inputs) {
+  return [&inputs](std::int64_t begin, std::int64_t end) { return inputs.slice(0, begin, end); };
+}
+
+// The frozen stage's output for every segment of `set`, streamed into one matrix cache file
+// ([1 x features] per segment, flattened), batch by batch.
+void write_features(models::ClassifierImpl& model, const data::InputSet& set, const fs::path& file) {
+  auto writer = data::SegmentCacheWriter::matrices(file);
+  for (std::int64_t start = 0; start < set.size(); start += kEvalBatch) {
+    const auto features =
+        embed_all(model, set.rows(start, std::min(set.size(), start + kEvalBatch)), kEvalBatch).to(torch::kFloat32).flatten(1).contiguous();
+    const auto width = static_cast<int>(features.size(1));
+    for (std::int64_t i = 0; i < features.size(0); ++i) {
+      features::Matrix row(1, width);
+      std::memcpy(row.data.data(), features[i].data_ptr<float>(), sizeof(float) * std::size_t(width));
+      writer.add(row);
+    }
+  }
+  writer.commit();
+}
+
 // Joins the process group when a launcher started this process as one rank of several.
 std::unique_ptr<ProcessGroup> join_group(const config::TrainingConfig& t, torch::Device& device) {
   const DistributedEnv env = distributed_env_from_environment();
@@ -212,12 +239,6 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
   const bool random_backbone = spec.name == "alexcnn" && spec.params.value("random_backbone", false);
   if (random_backbone) spdlog::warn("alexcnn with a RANDOM (untrained) AlexNet backbone: results say nothing about transfer learning");
 
-  // Inputs stay on disk for the models that learn from them; a frozen stage is fitted and run
-  // over the inputs in memory.
-  if (data.train.store && model->has_frozen_stage()) {
-    spdlog::info("data.load: inputs read into memory (model '{}' runs a frozen stage over them)", c.model);
-    for (auto* set : {&data.train, &data.val, &data.test}) data::load_into_memory(*set);
-  }
   if (data.train.store) spdlog::info("data.load: inputs read from {} batch by batch", data.train_dir.string());
 
   torch::optim::Adam optimizer(model->trainable_parameters(),
@@ -238,18 +259,31 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
 
   // Statistics of the training set a model freezes (batch-norm statistics of a pretrained
   // backbone); deterministic, so a resumed run fits the same values its checkpoint holds.
-  model->fit_frozen_stage(data.train.inputs, kEvalBatch);
+  const bool streamed = data.train.store != nullptr;
+  model->fit_frozen_stage(data.train.size(), rows_of(data.train), kEvalBatch, /*bounded_memory=*/streamed);
   // The frozen stage never changes: run it once per sample instead of once per epoch.
   const bool frozen = model->has_frozen_stage();
   torch::Tensor train_x = data.train.inputs, val_x = data.val.inputs, test_x = data.test.inputs;
   if (frozen) {
     const auto t0 = Clock::now();
-    train_x = embed_all(*model, data.train.inputs, kEvalBatch);
-    val_x = data.val.size() ? embed_all(*model, data.val.inputs, kEvalBatch) : val_x;
-    test_x = data.test.size() ? embed_all(*model, data.test.inputs, kEvalBatch) : test_x;
-    spdlog::info("frozen features computed once for {} segments in {:.1f} s", train_x.size(0) + val_x.size(0) + test_x.size(0),
+    if (streamed) {
+      // Larger than memory: the features go to <run>/frozen/<split>.f32 and are read from there
+      // like the inputs were. Rank 0 writes them while the other ranks wait.
+      for (auto [name, set] : {std::pair{"train", &data.train}, {"val", &data.val}, {"test", &data.test}}) {
+        if (set->size() == 0) continue;
+        const fs::path file = run_dir / kFrozenFeaturesDir / (std::string(name) + ".f32");
+        if (primary) write_features(*model, *set, file);
+        if (group) group->barrier();
+        set->store = data::SegmentStore::open_matrix_file(file, model->embedding_shape());
+      }
+    } else {
+      train_x = embed_all(*model, data.train.inputs, kEvalBatch);
+      val_x = data.val.size() ? embed_all(*model, data.val.inputs, kEvalBatch) : val_x;
+      test_x = data.test.size() ? embed_all(*model, data.test.inputs, kEvalBatch) : test_x;
+    }
+    spdlog::info("frozen features computed once for {} segments in {:.1f} s", data.train.size() + data.val.size() + data.test.size(),
                  std::chrono::duration<double>(Clock::now() - t0).count());
-    model->fit_head_inputs(train_x);
+    model->fit_head_inputs(data.train.size(), train_x.defined() ? rows_of(train_x) : rows_of(data.train));
   }
 
   nlohmann::json meta = {{"classes", data.classes},
@@ -445,7 +479,7 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
     const auto& [set, inputs] = sets;
     if (set->size() == 0) continue;
     const auto probs = inputs->defined() ? class_probabilities(*best.model, *inputs, frozen, kEvalBatch)
-                                         : class_probabilities(*best.model, *set, kEvalBatch);
+                                         : class_probabilities(*best.model, *set, frozen, kEvalBatch);
     predictions[name] = to_predictions(probs, *set);
   }
   const double temperature = calibrate_package(package_path, best, predictions["val"]);
@@ -458,6 +492,8 @@ TrainSummary run_training(const config::ExperimentConfig& c, const fs::path& run
     info.accuracy[name] = {metrics.segment_accuracy, metrics.track_accuracy};
   }
   eval::write_run_info(run_dir, info);
+  std::error_code ec;
+  fs::remove_all(run_dir / kFrozenFeaturesDir, ec);  // the package holds all the run needs from them
   summary.finished = true;
   return summary;
 }

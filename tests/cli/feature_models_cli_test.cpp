@@ -107,6 +107,26 @@ TEST_F(FeatureModelsCli, TransferWithStatsTrainsEvaluatesPredictsAndTags) {
   EXPECT_EQ(std::count(csv.begin(), csv.end(), ';'), 4) << csv;  // the 5 strongest tags
 }
 
+// data.load: stream with a frozen stage: compact_cnn's batch-norm fit recomputes instead of
+// caching, and the frozen features go through <run>/frozen/ on disk. The run must be the one
+// made with everything in memory, epoch for epoch.
+TEST_F(FeatureModelsCli, StreamedFrozenFeaturesGiveTheRunHeldInMemory) {
+  const std::string d = dir_->path().string();
+  std::map<std::string, std::string> history;
+  for (const std::string load : {"memory", "stream"}) {
+    const std::string run_dir = d + "/runs/transfer_stats-" + load;
+    const auto log = run_jaams("train --config " JAAMS_SOURCE_DIR "/configs/transfer_stats.yaml --data " + d + "/audio --output " +
+                               run_dir + " --set audio.hop_seconds=10 --set training.epochs=4 --set data.load=" + load);
+    EXPECT_EQ(log.find("batch by batch") != std::string::npos, load == "stream") << log;
+    EXPECT_FALSE(fs::exists(run_dir + "/frozen"));
+    // history.csv without its last column (seconds)
+    std::istringstream in(test::slurp(run_dir + "/history.csv"));
+    for (std::string line; std::getline(in, line);) history[load] += line.substr(0, line.rfind(',')) + "\n";
+  }
+  EXPECT_EQ(history["memory"], history["stream"]);
+  EXPECT_GT(history["memory"].size(), 100u);
+}
+
 TEST_F(FeatureModelsCli, TransferAloneTrains) { train_eval_predict("transfer.yaml", "transfer"); }
 
 TEST_F(FeatureModelsCli, CnnOnTheMelMatrixTrainsEvaluatesAndPredicts) {

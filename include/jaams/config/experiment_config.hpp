@@ -44,7 +44,7 @@ struct DataConfig {
   std::filesystem::path train_root, val_root, test_root;  // for split: folders
   // memory: every split's inputs in one tensor; stream: read from the preprocess cache batch by
   // batch (memory no longer grows with the dataset); auto: stream when the training inputs
-  // would take over 2 GiB. Models with a frozen stage and augmented training read into memory.
+  // would take over 2 GiB. Augmented training reads them into memory.
   std::string load = "auto";
   std::filesystem::path cache;  // where raw audio roots are preprocessed to (default: <root>/.jaams-cache or beside the run)
 };

@@ -27,6 +27,11 @@ class SegmentStore {
   static std::shared_ptr<const SegmentStore> open(const std::filesystem::path& dir, const InputLayout& layout,
                                                   const std::vector<ManifestRow>& rows);
 
+  // Every segment of one matrix cache file, each read as a tensor of `sample_shape` (whose size
+  // must be the file's rows x cols): the frozen features a trainer writes for a split.
+  static std::shared_ptr<const SegmentStore> open_matrix_file(const std::filesystem::path& path,
+                                                              std::vector<std::int64_t> sample_shape);
+
   std::int64_t size() const { return static_cast<std::int64_t>(places_.size()); }
   // One sample's shape: [3, H, W] (uint8 images) or [D] (float matrices, kinds concatenated).
   std::vector<std::int64_t> sample_shape() const;
@@ -51,6 +56,7 @@ class SegmentStore {
   std::vector<std::size_t> segment_bytes_;   // per kind
   std::vector<std::pair<int, int>> shapes_;  // per kind: rows, cols
   std::vector<Place> places_;
+  std::vector<std::int64_t> sample_shape_;  // when set: the shape samples are read as
 };
 
 }  // namespace jaams::data

@@ -22,6 +22,7 @@
 // Some models fit statistics of the training data before training (frozen batch-norm
 // statistics, standardisation): fit_frozen_stage() sees the training inputs, fit_head_inputs()
 // the training embeddings. The results live in buffers, so packages and checkpoints keep them.
+#include <functional>
 #include <torch/nn/module.h>
 #include <torch/types.h>
 
@@ -90,9 +91,14 @@ class ClassifierImpl : public torch::nn::Module {
 
   torch::Tensor forward(const torch::Tensor& images) { return head(embed(images)); }
 
+  // Rows [begin, end) of a set too large to hand over whole (read from disk when it streams).
+  using RowReader = std::function<torch::Tensor(std::int64_t begin, std::int64_t end)>;
+
   // Fitted once on the training set before training; see the header comment. Defaults: nothing.
-  virtual void fit_frozen_stage(const torch::Tensor& train_inputs, int batch_size) {}
-  virtual void fit_head_inputs(const torch::Tensor& train_embedded) {}
+  // `n` training inputs, read in batches of `batch_size`; `bounded_memory` asks the fit to hold no
+  // per-sample data of its own (the set is larger than memory) even when that costs time.
+  virtual void fit_frozen_stage(std::int64_t n, const RowReader& train_inputs, int batch_size, bool bounded_memory) {}
+  virtual void fit_head_inputs(std::int64_t n, const RowReader& train_embedded) {}
 
   // The penultimate activations (what the last layer sees) for embed() outputs, [N, F]; used
   // for embeddings. Default: empty (the model does not expose them).

@@ -20,6 +20,8 @@
 // package carries them; features() and tags() refuse to run before they are set.
 // Parameter names: conv1..conv5 (weight, bias), bn1..bn5 (weight = gamma, bias = beta), tags.
 #include <torch/nn/module.h>
+
+#include <functional>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
@@ -61,6 +63,10 @@ class CompactCnnImpl : public torch::nn::Module {
   // Works in batches of `batch_size` (accumulated in double: the result does not depend on it
   // beyond rounding); caches only the small outputs of blocks 2 and later.
   void fit_batchnorm_statistics(const torch::Tensor& melgrams, int batch_size);
+  // The same over `n` melgrams read batch by batch; without `cache_outputs` nothing per input is
+  // kept and every pass recomputes the earlier blocks (for sets larger than memory).
+  void fit_batchnorm_statistics(std::int64_t n, const std::function<torch::Tensor(std::int64_t, std::int64_t)>& melgrams,
+                                int batch_size, bool cache_outputs);
   bool has_batchnorm_statistics() const;
   // The frozen statistics as [5, 32] float tensors (on the CPU).
   torch::Tensor batchnorm_mean() const;

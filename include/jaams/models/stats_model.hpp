@@ -19,7 +19,7 @@ class StatsImpl : public ClassifierImpl {
   torch::Tensor embed(const torch::Tensor& inputs) override;
   // Nothing trains in embed(), so the trainer computes it once and fits the head's statistics.
   bool has_frozen_stage() const override { return true; }
-  void fit_head_inputs(const torch::Tensor& train_embedded) override { head_->fit(train_embedded); }
+  void fit_head_inputs(std::int64_t n, const RowReader& train_embedded) override { head_->fit(train_embedded(0, n)); }
   torch::Tensor head(const torch::Tensor& embedded) override;
   torch::Tensor penultimate(const torch::Tensor& embedded) override { return head_->penultimate(embedded); }
   std::vector<int64_t> embedding_shape() const override { return {spec().matrix_size()}; }

@@ -26,8 +26,9 @@ class TransferImpl : public ClassifierImpl {
 
   torch::Tensor embed(const torch::Tensor& inputs) override;
   bool has_frozen_stage() const override { return true; }
-  void fit_frozen_stage(const torch::Tensor& train_inputs, int batch_size) override;
-  void fit_head_inputs(const torch::Tensor& train_embedded) override { head_->fit(train_embedded); }
+  void fit_frozen_stage(std::int64_t n, const RowReader& train_inputs, int batch_size, bool bounded_memory) override;
+  // The features are a few hundred values per segment: held whole for the standardisation.
+  void fit_head_inputs(std::int64_t n, const RowReader& train_embedded) override { head_->fit(train_embedded(0, n)); }
   torch::Tensor head(const torch::Tensor& embedded) override;
   torch::Tensor penultimate(const torch::Tensor& embedded) override { return head_->penultimate(embedded); }
   std::vector<int64_t> embedding_shape() const override { return {embedding_size_}; }

@@ -17,8 +17,9 @@ torch::Tensor embed_all(models::ClassifierImpl& model, const torch::Tensor& imag
 // `embedded` is true.
 torch::Tensor class_probabilities(models::ClassifierImpl& model, const torch::Tensor& inputs, bool embedded, int batch_size);
 
-// The same over a split's own inputs, read batch by batch (from disk when the set streams).
-torch::Tensor class_probabilities(models::ClassifierImpl& model, const data::InputSet& set, int batch_size);
+// The same over a split's own inputs (or its frozen features), read batch by batch (from disk
+// when the set streams).
+torch::Tensor class_probabilities(models::ClassifierImpl& model, const data::InputSet& set, bool embedded, int batch_size);
 
 // One SegmentPrediction per row of `probabilities`, labelled from `set`.
 std::vector<eval::SegmentPrediction> to_predictions(const torch::Tensor& probabilities, const data::InputSet& set);

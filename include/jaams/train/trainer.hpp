@@ -8,6 +8,8 @@
 //   <run>/model.jaams       the model package with the best validation accuracy
 //   <run>/eval/<split>.json metrics of the best model on each split
 //   <run>/run.json          the summary `jaams report` reads
+//   <run>/frozen/<split>.f32 with data.load streaming, the frozen features of a model with a
+//                           frozen stage (alexcnn, stats, transfer) while it trains; removed after
 //
 // Softmax + categorical cross-entropy, Adam, mini-batches from a background loader. For a
 // given seed on the CPU the run is deterministic, and a resumed run ends with the same weights as
