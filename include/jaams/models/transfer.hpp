@@ -29,7 +29,9 @@ class TransferImpl : public ClassifierImpl {
   void fit_frozen_stage(const torch::Tensor& train_inputs, int batch_size) override;
   void fit_head_inputs(const torch::Tensor& train_embedded) override { head_->fit(train_embedded); }
   torch::Tensor head(const torch::Tensor& embedded) override;
-  torch::Tensor penultimate(const torch::Tensor& embedded) override { return head_->penultimate(embedded); }
+  // The embeddings of a transfer model are the backbone's features (with the stats vector under
+  // add_stats), as embed() gives them: what was learned on music, not the head fitted to the genres.
+  torch::Tensor penultimate(const torch::Tensor& embedded) override { return embedded.to(device()); }
   std::vector<int64_t> embedding_shape() const override { return {embedding_size_}; }
   std::vector<std::string> tag_names() const override;
   torch::Tensor tags(const torch::Tensor& inputs) override;
