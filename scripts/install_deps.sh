@@ -15,11 +15,13 @@ build_packages=(
   libcli11-dev libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev
   libgloo-dev             # c10d Gloo headers: data-parallel training across processes (libtorch links libgloo)
   libgtest-dev
+  help2man                # the man page of the .deb, made from `jaams --help` at build time
 )
 # Test-only helpers: sox/flac/vorbis-tools write the format fixtures (libsox-fmt-mp3: the MP3 copies
 # of the duplicate audit test), python3-torch(vision) builds
-# reference AlexNet weights and the PyTorch side of the training benchmark.
-test_packages=(sox libsox-fmt-mp3 python3-numpy python3-torch python3-torchvision)
+# reference AlexNet weights, the PyTorch side of the training benchmark and loads the TorchScript
+# exports; man-db reads the installed .deb's man page in CI.
+test_packages=(sox libsox-fmt-mp3 python3-numpy python3-torch python3-torchvision man-db)
 
 want=("${build_packages[@]}")
 if [[ "${1:-}" != "--build-only" ]]; then want+=("${test_packages[@]}"); fi

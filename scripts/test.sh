@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing (Debian 12), builds, runs every test suite
-# under ctest, the dry run of the GPU script (scripts/gpu_run.sh without CUDA), then a small
+# under ctest (the install test among them: cmake --install, a find_package(jaams) consumer,
+# cpack -G DEB), the dry run of the GPU script (scripts/gpu_run.sh without CUDA), then a small
 # end-to-end run of all three models on real GTZAN clips
 # (../shared/data/gtzan-mini, skipped when absent) and prints its accuracy table.
 set -euo pipefail
@@ -13,6 +14,17 @@ echo "== build done in $(( $(date +%s) - start )) s"
 
 ctest --test-dir "$JAAMS_BUILD_DIR" --output-on-failure -j "$(nproc)" --timeout 900
 echo "== unit and end-to-end tests done in $(( $(date +%s) - start )) s"
+
+# On a CI machine (root, CI=true), the .deb that ctest's install test built is installed for
+# real: /usr/bin/jaams and its man page, then removed again.
+if [[ ${CI:-} == true && $(id -u) -eq 0 ]]; then
+  deb=$(ls "$JAAMS_BUILD_DIR"/package/jaams_*.deb)
+  dpkg -i "$deb" >build/deb-install.log 2>&1 || { cat build/deb-install.log; exit 1; }
+  /usr/bin/jaams --version | head -n 1
+  man -P cat jaams | grep -q 'music-genre classification toolkit' || { echo "man jaams: no man page"; exit 1; }
+  dpkg -r jaams >/dev/null
+  echo "== .deb installed, jaams --version and man jaams checked, removed in $(( $(date +%s) - start )) s"
+fi
 
 # The GPU script proved here without a GPU: its bundle (size checked), then every stage but CUDA's
 # against this build.

@@ -11,6 +11,7 @@
 #include "inference_options.hpp"
 #include "jaams/eval/pooling.hpp"
 #include "jaams/eval/statistics.hpp"
+#include "jaams/predict/embedding_writer.hpp"
 #include "jaams/predict/inputs.hpp"
 #include "jaams/predict/output_model.hpp"
 #include "jaams/predict/predictor.hpp"
@@ -40,6 +41,7 @@ struct PredictCliOptions {
   bool tags = false;
   double min_confidence = 0.0;
   bool calibrated = false;
+  std::string embeddings;
 };
 
 void run_predict_command(const PredictCliOptions& cli) {
@@ -51,6 +53,7 @@ void run_predict_command(const PredictCliOptions& cli) {
   o.pooling = eval::parse_pooling(cli.pooling);
   o.max_segments = cli.max_segments;
   o.tags = cli.tags;
+  o.embeddings = !cli.embeddings.empty();
   if (cli.resume && cli.output.empty()) throw Error("--resume needs --output FILE (the output of the interrupted run)");
 
   predict::RowLayout layout;
@@ -87,8 +90,15 @@ void run_predict_command(const PredictCliOptions& cli) {
   // A device or pipe (-o /dev/stdout) has no folder of its own to hold a lock or a model record.
   const bool output_file =
       !cli.output.empty() && (!std::filesystem::exists(cli.output, ec) || std::filesystem::is_regular_file(cli.output, ec));
-  std::optional<FileLock> output_lock;
+  std::optional<FileLock> output_lock, embeddings_lock;
   if (output_file) output_lock.emplace(lock_output_file(cli.output, "--output '" + cli.output + "'"));
+  if (o.embeddings) {
+    if (std::filesystem::exists(cli.embeddings, ec) &&
+        (std::filesystem::equivalent(cli.embeddings, cli.model, ec) ||
+         (!cli.output.empty() && std::filesystem::equivalent(cli.embeddings, cli.output, ec))))
+      throw Error("--embeddings '" + cli.embeddings + "' is the model package or the --output file; choose another file");
+    embeddings_lock.emplace(lock_output_file(cli.embeddings, "--embeddings '" + cli.embeddings + "'"));
+  }
   predict::Predictor predictor = predict::load_predictor(cli.model, o);
   layout.classes = predictor.classes();
   if (cli.tags) {
@@ -98,8 +108,9 @@ void run_predict_command(const PredictCliOptions& cli) {
 
   const std::string model_identity = output_file ? predict::model_identity(predictor.meta(), cli.model) : "";
   bool append = false;
+  predict::ResumeState state;
   if (cli.resume) {
-    const auto state = predict::prepare_resume(cli.output, layout);
+    state = predict::prepare_resume(cli.output, layout);
     if (output_file) predict::check_resume_model(cli.output, model_identity, cli.model, state.fresh);
     append = !state.fresh;
     std::vector<std::filesystem::path> todo;
@@ -112,6 +123,8 @@ void run_predict_command(const PredictCliOptions& cli) {
   }
   if (output_file && !append) predict::record_output_model(cli.output, model_identity, cli.model);
   predict::ResultWriter writer(layout, cli.output, append);
+  std::optional<predict::EmbeddingWriter> embeddings;
+  if (o.embeddings) embeddings.emplace(cli.embeddings, predictor.embedding_size(), cli.segments, append ? &state.done : nullptr);
   if (inputs.empty()) {
     spdlog::warn("no audio files to classify");
     set_exit_status(kExitOk);
@@ -132,6 +145,9 @@ void run_predict_command(const PredictCliOptions& cli) {
   predictor.run(inputs, [&](predict::FileResult&& r) {
     // The track's probabilities only: a monotone change of one vector, so its genre stays the same.
     if (r.ok() && temperature != 1.0) r.probabilities = eval::apply_temperature(r.probabilities, temperature);
+    // Embeddings first: on --resume, a track whose row is missing is done again and its
+    // embeddings dropped, so they can never be counted twice.
+    if (embeddings) embeddings->write(r);
     writer.write(r);
     audio_seconds += r.audio_seconds;
     if (!r.ok()) {
@@ -147,6 +163,10 @@ void run_predict_command(const PredictCliOptions& cli) {
   spdlog::info("predict: {} files, {} failed, {:.1f} s of audio in {:.2f} s ({:.1f} files/s, {:.1f}x real time){}{}",
                inputs.size(), failed, audio_seconds, wall, wall > 0 ? inputs.size() / wall : 0.0,
                wall > 0 ? audio_seconds / wall : 0.0, cli.output.empty() ? "" : ", rows in ", cli.output);
+  if (embeddings) {
+    spdlog::info("embeddings: {} tracks of {} values in {} (index {})", embeddings->tracks(), predictor.embedding_size(),
+                 embeddings->paths().tracks.string(), embeddings->paths().track_index.string());
+  }
   set_exit_status(failed == 0 ? kExitOk : kExitSomeFailed);
 }
 
@@ -185,6 +205,11 @@ void setup_predict(CLI::App& app) {
   cmd->add_flag("--tags", opts->tags,
                 "Also write the model's music tags (transfer models: compact_cnn's 50 Million Song Dataset tags), "
                 "the 5 strongest in a `tags` column (all of them in JSON lines)");
+  cmd->add_option("--embeddings", opts->embeddings,
+                  "Also write each track's embedding (the model's penultimate layer, mean over segments; transfer: "
+                  "the backbone features) to FILE.npy (float32) with the index FILE.csv; with --segments also "
+                  "FILE.segments.npy and FILE.segments.csv")
+      ->type_name("FILE");
   cmd->add_option("--shard", opts->shard,
                   "Take only part I of N of the inputs (I from 1 to N), by a hash of each path");
   cmd->footer(

@@ -101,13 +101,14 @@ torch::Tensor AlexCnnImpl::embed(const torch::Tensor& images) {
   return features_->forward(((x - mean) / stdev).contiguous(torch::MemoryFormat::ChannelsLast));
 }
 
-torch::Tensor AlexCnnImpl::head(const torch::Tensor& embedded) {
+torch::Tensor AlexCnnImpl::penultimate(const torch::Tensor& embedded) {
   check_embedded(embedded);
   auto x = embedded.to(device()).contiguous(torch::MemoryFormat::ChannelsLast);
   x = torch::max_pool2d(torch::relu(conv_->forward(x)), 2);
-  x = torch::relu(fc1_->forward(x.flatten(1)));
-  return fc2_->forward(x);
+  return torch::relu(fc1_->forward(x.flatten(1)));
 }
+
+torch::Tensor AlexCnnImpl::head(const torch::Tensor& embedded) { return fc2_->forward(penultimate(embedded)); }
 
 void AlexCnnImpl::load_backbone(const std::filesystem::path& path) {
   // A torchvision .pth is the usual mistake: it is a Python pickle that must be converted first.

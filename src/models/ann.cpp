@@ -18,11 +18,11 @@ AnnImpl::AnnImpl(const ModelSpec& spec) : ClassifierImpl(spec) {
   fc2_ = register_module("fc2", torch::nn::Linear(hidden, spec.num_classes));
 }
 
-torch::Tensor AnnImpl::head(const torch::Tensor& embedded) {
+torch::Tensor AnnImpl::penultimate(const torch::Tensor& embedded) {
   check_embedded(embedded);
-  auto x = embedded.to(device()).flatten(1);
-  x = torch::relu(fc1_->forward(x));
-  return fc2_->forward(x);
+  return torch::relu(fc1_->forward(embedded.to(device()).flatten(1)));
 }
+
+torch::Tensor AnnImpl::head(const torch::Tensor& embedded) { return fc2_->forward(penultimate(embedded)); }
 
 }  // namespace jaams::models

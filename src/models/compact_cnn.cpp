@@ -1,5 +1,6 @@
 #include "jaams/models/compact_cnn.hpp"
 
+#include <torch/csrc/jit/frontend/tracer.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -155,6 +156,25 @@ torch::Tensor first_conv_pooled(const torch::Tensor& x, const torch::Tensor& wei
   return out.permute({0, 3, 1, 2});
 }
 
+// first_conv_pooled in tensor operations, for tracing (TorchScript export): the tracer records
+// tensor operations only, and the kernel above writes through pointers. The same arithmetic in
+// the same order (the bias, then each tap's product added, row by row; a tap outside the image
+// adds 0), so the exported model gives the kernel's numbers exactly.
+torch::Tensor first_conv_pooled_traceable(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+  constexpr int64_t m = CompactCnnImpl::kMaps;
+  const int64_t h = x.size(2), w = x.size(3);
+  const auto padded = torch::constant_pad_nd(x.contiguous(), {1, 1, 1, 1});
+  const auto taps = weight.reshape({m, 9});
+  auto acc = bias.view({1, m, 1, 1}).expand({x.size(0), m, h, w});
+  for (int64_t i = 0; i < 3; ++i) {
+    for (int64_t j = 0; j < 3; ++j) {
+      acc = acc + padded.narrow(2, i, h).narrow(3, j, w) * taps.select(1, i * 3 + j).view({1, m, 1, 1});
+    }
+  }
+  // Channels-last, as the kernel's output: the next convolution then runs the same algorithm.
+  return torch::max_pool2d(acc, kPools[0], kPools[0]).contiguous(torch::MemoryFormat::ChannelsLast);
+}
+
 // Per input and map, the sum and the sum of squares (double) of conv(x) over all H x W positions:
 // [N, 32] each.
 std::pair<torch::Tensor, torch::Tensor> first_conv_sums(const torch::Tensor& x, const torch::Tensor& weight,
@@ -286,7 +306,10 @@ torch::Tensor CompactCnnImpl::block(int k, const torch::Tensor& x) const {
   const auto weight = (conv_[k]->weight * scale.view({-1, 1, 1, 1})).contiguous(torch::MemoryFormat::ChannelsLast);
   const auto bias = (conv_[k]->bias - bn->running_mean) * scale + bn->bias;
   // ELU is increasing, so it commutes with max-pooling: applying it after the pool touches 8-16x fewer values.
-  if (k == 0 && cpu_float(x, weight)) return torch::elu(first_conv_pooled(x, weight, bias));
+  if (k == 0 && cpu_float(x, weight)) {
+    if (torch::jit::tracer::isTracing()) return torch::elu(first_conv_pooled_traceable(x, weight, bias));
+    return torch::elu(first_conv_pooled(x, weight, bias));
+  }
   const auto y = torch::conv2d(x, weight, bias, /*stride=*/1, /*padding=*/1);
   return torch::elu(torch::max_pool2d(y, kPools[k], kPools[k]));
 }

@@ -1,3 +1,4 @@
+#include "jaams/models/torchscript_export.hpp"
 #include "jaams/predict/predictor.hpp"
 
 #include <spdlog/spdlog.h>
@@ -134,6 +135,14 @@ Predictor::Predictor(models::Package package, const std::string& source, Predict
 
 torch::Device Predictor::device() const { return package_.model->device(); }
 
+std::size_t Predictor::embedding_size() {
+  torch::NoGradGuard no_grad;
+  auto& model = *package_.model;
+  const torch::Tensor e = model.penultimate(model.embed(models::example_input(package_.spec).to(device())));
+  if (!e.defined()) throw Error(source_ + ": model '" + package_.spec.name + "' gives no embeddings (no penultimate layer)");
+  return static_cast<std::size_t>(e.flatten(1).size(1));
+}
+
 Predictor load_predictor(const fs::path& package_path, const PredictOptions& options) {
   validate(options);
   const torch::Device device = resolve_device(options.device);
@@ -223,6 +232,18 @@ std::string short_reason(const fs::path& path, std::string reason) {
     if (reason.rfind(prefix, 0) == 0) return reason.substr(prefix.size());
   }
   return reason;
+}
+
+// The mean of the segments' embeddings: a track's embedding.
+std::vector<float> mean_embedding(const std::vector<SegmentResult>& segments) {
+  std::vector<double> sum;
+  for (const auto& s : segments) {
+    sum.resize(s.embedding.size(), 0.0);
+    for (std::size_t i = 0; i < s.embedding.size(); ++i) sum[i] += s.embedding[i];
+  }
+  std::vector<float> mean(sum.size());
+  for (std::size_t i = 0; i < sum.size(); ++i) mean[i] = static_cast<float>(sum[i] / static_cast<double>(segments.size()));
+  return mean;
 }
 
 // Per-file bookkeeping on the scorer's side, alive while the file is in flight.
@@ -358,6 +379,7 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
     } else {
       r.probabilities = eval::pool(rows, options_.pooling);
       r.segments = std::move(st.segments);
+      if (options_.embeddings) r.embedding = mean_embedding(r.segments);
       if (want_tags && !st.tags.empty()) {
         r.tags.assign(st.tags.front().size(), 0.0f);
         for (const auto& t : st.tags)
@@ -371,14 +393,26 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
   auto score = [&] {
     if (slots.empty()) return;
     const auto n = static_cast<int64_t>(slots.size());
-    torch::Tensor probs, tags;
+    torch::Tensor probs, tags, embeddings;
     {
       torch::NoGradGuard no_grad;
       try {
         // The NHWC buffer seen as [N, 3, H, W] is channels-last memory: the convolutions take it as it is.
         torch::Tensor inputs = buffer.slice(0, 0, n).to(device, /*non_blocking=*/true);
         if (!matrix_input) inputs = inputs.permute({0, 3, 1, 2});
-        probs = torch::softmax(package_.model->forward(inputs), 1).to(torch::kCPU, torch::kFloat).contiguous();
+        torch::Tensor logits;
+        if (options_.embeddings) {
+          // forward() is head(embed()): the embedding stage runs once for both outputs.
+          const torch::Tensor embedded = package_.model->embed(inputs);
+          logits = package_.model->head(embedded);
+          embeddings = package_.model->penultimate(embedded);
+          if (!embeddings.defined())
+            throw Error(source_ + ": model '" + package_.spec.name + "' gives no embeddings (no penultimate layer)");
+          embeddings = embeddings.flatten(1).to(torch::kCPU, torch::kFloat).contiguous();
+        } else {
+          logits = package_.model->forward(inputs);
+        }
+        probs = torch::softmax(logits, 1).to(torch::kCPU, torch::kFloat).contiguous();
         if (want_tags) tags = package_.model->tags(inputs).to(torch::kCPU, torch::kFloat).contiguous();
       } catch (const c10::Error& e) {
         throw Error(source_ + ": scoring a batch of " + std::to_string(n) + " segments on " + device.str() +
@@ -392,7 +426,12 @@ void Predictor::run(const std::vector<fs::path>& files, const std::function<void
       const Slot& slot = slots[static_cast<std::size_t>(i)];
       FileState& st = states[slot.file];
       st.segments.push_back({slot.index, slot.start_seconds, slot.duration_seconds,
-                             std::vector<float>(p + i * classes, p + (i + 1) * classes)});
+                             std::vector<float>(p + i * classes, p + (i + 1) * classes), {}});
+      if (options_.embeddings) {
+        const auto f = static_cast<std::size_t>(embeddings.size(1));
+        const float* e = embeddings.data_ptr<float>() + i * f;
+        st.segments.back().embedding.assign(e, e + f);
+      }
       if (want_tags) {
         const auto t = static_cast<std::size_t>(tags.size(1));
         const float* q = tags.data_ptr<float>() + i * t;

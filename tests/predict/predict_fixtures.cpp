@@ -34,13 +34,28 @@ pipeline::PipelineConfig tiny_pipeline() {
 
 void write_package(const fs::path& path, const PackageRecipe& r) {
   models::ModelSpec spec;
-  spec.name = r.model;
+  spec.name = r.model == "transfer_stats" ? "transfer" : r.model;
   spec.num_classes = static_cast<int>(r.classes.size());
   spec.height = r.height;
   spec.width = r.width;
-  spec.params = r.model == "ann"       ? nlohmann::json{{"hidden", 16}}
-                : r.model == "alexcnn" ? nlohmann::json{{"conv", 8}, {"fc", 16}, {"random_backbone", true}}
-                                       : nlohmann::json{{"conv1", 4}, {"conv2", 6}, {"kernel", 3}, {"fc", 16}};
+  spec.params = r.model == "ann"              ? nlohmann::json{{"hidden", 16}}
+                : r.model == "alexcnn"        ? nlohmann::json{{"conv", 8}, {"fc", 16}, {"random_backbone", true}}
+                : r.model == "pcnn"           ? nlohmann::json{{"filters", 4}, {"timbre_rows", 8}, {"rhythm_cols", 8}, {"fc", 16}}
+                : r.model == "crnn"           ? nlohmann::json::object()
+                : r.model == "stats"          ? nlohmann::json{{"hidden", 16}}
+                : r.model == "transfer"       ? nlohmann::json::object()
+                : r.model == "transfer_stats" ? nlohmann::json{{"add_stats", true}, {"hidden", 8}}
+                                              : nlohmann::json{{"conv1", 4}, {"conv2", 6}, {"kernel", 3}, {"fc", 16}};
+  std::string kind = r.kind, kinds;
+  if (r.model == "stats" || r.model == "transfer" || r.model == "transfer_stats") {
+    spec.input = "matrix";
+    if (r.model != "stats") spec.parts.push_back({"compact_mel", 96, 1360});
+    if (r.model != "transfer") spec.parts.push_back({"stats", 128, 1});
+    for (const auto& p : spec.parts) kinds += (kinds.empty() ? "" : "+") + p.kind;
+    kind = spec.parts.front().kind;
+    spec.height = spec.parts.size() == 1 ? spec.parts[0].rows : 1;
+    spec.width = spec.parts.size() == 1 ? spec.parts[0].cols : static_cast<int>(spec.matrix_size());
+  }
   torch::manual_seed(r.seed);
   auto model = models::make_model(spec);
   // Random weights give nearly uniform outputs; larger ones make the classes disagree clearly.
@@ -48,8 +63,18 @@ void write_package(const fs::path& path, const PackageRecipe& r) {
     torch::NoGradGuard no_grad;
     for (auto& p : model->parameters()) p.mul_(4.0);
   }
-  nlohmann::json meta = {{"classes", r.classes},     {"kind", r.kind},   {"pipeline", pipeline::to_json(r.pipeline)},
+  // The frozen statistics a trained model has (transfer: compact_cnn's batch norm; stats and
+  // transfer: the head's standardisation), from random inputs.
+  if (spec.is_matrix()) {
+    // Segments of different loudness, as a training set has: features that vary between them.
+    const auto inputs = torch::randn({8, spec.matrix_size()}) * 10 + torch::randn({8, 1}) * 20;
+    model->fit_frozen_stage(inputs, 8);
+    torch::NoGradGuard no_grad;
+    model->fit_head_inputs(model->embed(inputs));
+  }
+  nlohmann::json meta = {{"classes", r.classes},     {"kind", kind},     {"pipeline", pipeline::to_json(r.pipeline)},
                          {"random_backbone", false}, {"split", "track"}, {"trained_on", "nothing (test package)"}};
+  if (spec.is_matrix()) meta["input"] = {{"form", "matrix"}, {"kinds", kinds}};
   meta.merge_patch(r.meta_patch);
   for (const auto& key : r.remove_meta) meta.erase(key);
   models::save_package(path, *model, spec, meta);

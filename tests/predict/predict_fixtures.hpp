@@ -22,7 +22,9 @@ struct PackageRecipe {
   std::vector<std::string> classes = tiny_classes();
   pipeline::PipelineConfig pipeline = tiny_pipeline();
   std::string kind = "mel";
-  std::string model = "cnn";  // cnn, ann or alexcnn (random backbone), small sizes
+  // cnn, ann, alexcnn (random backbone), pcnn, crnn (images); stats, transfer, transfer_stats
+  // (transfer with add_stats) read matrices (kind and height/width are then ignored). Small sizes.
+  std::string model = "cnn";
   std::uint64_t seed = 7;
   int height = 32;  // of the model; normally equal to the pipeline's image size
   int width = 48;

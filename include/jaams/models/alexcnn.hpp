@@ -28,6 +28,8 @@ class AlexCnnImpl : public ClassifierImpl {
   torch::Tensor embed(const torch::Tensor& images) override;
   bool has_frozen_stage() const override { return true; }
   torch::Tensor head(const torch::Tensor& embedded) override;
+  // The fully connected layer after its ReLU, [N, fc].
+  torch::Tensor penultimate(const torch::Tensor& embedded) override;
   std::vector<int64_t> embedding_shape() const override;
 
   // Copies the features.* tensors of a scripts/export_alexnet.py file into the backbone.

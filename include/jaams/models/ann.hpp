@@ -14,6 +14,8 @@ class AnnImpl : public ClassifierImpl {
   explicit AnnImpl(const ModelSpec& spec);
 
   torch::Tensor head(const torch::Tensor& embedded) override;
+  // The hidden layer after its ReLU, [N, hidden].
+  torch::Tensor penultimate(const torch::Tensor& embedded) override;
 
  private:
   torch::nn::Linear fc1_{nullptr};

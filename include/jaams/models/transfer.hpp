@@ -30,7 +30,9 @@ class TransferImpl : public ClassifierImpl {
   // The features are a few hundred values per segment: held whole for the standardisation.
   void fit_head_inputs(std::int64_t n, const RowReader& train_embedded) override { head_->fit(train_embedded(0, n)); }
   torch::Tensor head(const torch::Tensor& embedded) override;
-  torch::Tensor penultimate(const torch::Tensor& embedded) override { return head_->penultimate(embedded); }
+  // The embeddings of a transfer model are the backbone's features (with the stats vector under
+  // add_stats), as embed() gives them: what was learned on music, not the head fitted to the genres.
+  torch::Tensor penultimate(const torch::Tensor& embedded) override { return embedded.to(device()); }
   std::vector<int64_t> embedding_shape() const override { return {embedding_size_}; }
   std::vector<std::string> tag_names() const override;
   torch::Tensor tags(const torch::Tensor& inputs) override;

@@ -33,6 +33,7 @@ struct PredictOptions {
   std::size_t max_segments = 0;                 // score at most this many segments per file; 0: all
   std::size_t queue_segments = 0;               // images waiting for the scorer; 0: 2 * batch_size
   bool tags = false;                            // also the model's tag probabilities (transfer models)
+  bool embeddings = false;                      // also each segment's embedding (ClassifierImpl::penultimate)
 };
 
 // Throws jaams::Error naming the bad option.
@@ -56,6 +57,7 @@ struct SegmentResult {
   double start_seconds = 0.0;
   double duration_seconds = 0.0;     // audio in the segment, without zero padding
   std::vector<float> probabilities;  // one per class, sums to 1
+  std::vector<float> embedding;      // with PredictOptions::embeddings: the model's penultimate activations
 };
 
 struct FileResult {
@@ -68,6 +70,7 @@ struct FileResult {
   double file_seconds = 0.0;            // under max_segments: the length the file's header gives
                                         // (decoding stopped early); 0 otherwise
   std::vector<float> tags;              // with PredictOptions::tags: mean tag probabilities over the segments
+  std::vector<float> embedding;         // with PredictOptions::embeddings: mean of the segments' embeddings
 
   bool ok() const { return error.empty(); }
   // The file's length, also when only part of it was decoded.
@@ -101,6 +104,10 @@ class Predictor {
   const models::ModelSpec& spec() const { return package_.spec; }
   const nlohmann::json& meta() const { return package_.meta; }
   torch::Device device() const;
+
+  // The length of the model's embeddings (PredictOptions::embeddings), from one example input.
+  // Throws jaams::Error naming the package when its model has no penultimate layer.
+  std::size_t embedding_size();
 
   // Classifies every file of `files`. `on_result` is called on the calling thread as each file
   // finishes, in order of completion (which differs from the input order when several threads
