@@ -68,9 +68,11 @@ void write_package(const fs::path& path, const PackageRecipe& r) {
   if (spec.is_matrix()) {
     // Segments of different loudness, as a training set has: features that vary between them.
     const auto inputs = torch::randn({8, spec.matrix_size()}) * 10 + torch::randn({8, 1}) * 20;
-    model->fit_frozen_stage(inputs, 8);
+    const auto rows = [&inputs](std::int64_t b, std::int64_t e) { return inputs.slice(0, b, e); };
+    model->fit_frozen_stage(inputs.size(0), rows, 8, /*bounded_memory=*/false);
     torch::NoGradGuard no_grad;
-    model->fit_head_inputs(model->embed(inputs));
+    const auto embedded = model->embed(inputs);
+    model->fit_head_inputs(embedded.size(0), [&embedded](std::int64_t b, std::int64_t e) { return embedded.slice(0, b, e); });
   }
   nlohmann::json meta = {{"classes", r.classes},     {"kind", kind},     {"pipeline", pipeline::to_json(r.pipeline)},
                          {"random_backbone", false}, {"split", "track"}, {"trained_on", "nothing (test package)"}};
