@@ -20,14 +20,8 @@ torchrun=$(command -v torchrun || true)
 rounds=${ROUNDS:-2}
 epochs=${EPOCHS:-3}
 
-own_work=0
-if [[ -z ${WORK:-} ]]; then
-  WORK=$(mktemp -d)
-  own_work=1
-fi
-cleanup() { [[ $own_work == 1 ]] && rm -rf "$WORK"; }
-trap cleanup EXIT
-mkdir -p "$WORK"
+# shellcheck source=lib/work_folder.sh
+source "$(dirname "$0")/lib/work_folder.sh"
 
 cat > "$WORK/ddp.yaml" <<YAML
 audio: {segment_seconds: 5, hop_seconds: 2.5}

@@ -28,14 +28,8 @@ batch=${BATCH:-0}
 threads=${THREADS:-2}
 device=${DEVICE:-cpu}
 
-own_work=0
-if [[ -z ${WORK:-} ]]; then
-  WORK=$(mktemp -d)
-  own_work=1
-fi
-cleanup() { [[ $own_work == 1 ]] && rm -rf "$WORK"; }
-trap cleanup EXIT
-mkdir -p "$WORK"
+# shellcheck source=lib/work_folder.sh
+source "$(dirname "$0")/lib/work_folder.sh"
 
 # make_wav SECONDS PATH: pink noise with a slow tremolo, -6 dBFS, 44.1 kHz, 2 channels, 16 bit.
 make_wav() {

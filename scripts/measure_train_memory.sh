@@ -21,14 +21,8 @@ small=${SMALL:-12}
 large=${LARGE:-112}
 epochs=${EPOCHS:-1}
 
-own_work=0
-if [[ -z ${WORK:-} ]]; then
-  WORK=$(mktemp -d)
-  own_work=1
-fi
-cleanup() { [[ $own_work == 1 ]] && rm -rf "$WORK"; }
-trap cleanup EXIT
-mkdir -p "$WORK"
+# shellcheck source=lib/work_folder.sh
+source "$(dirname "$0")/lib/work_folder.sh"
 
 cat > "$WORK/memory.yaml" <<YAML
 audio: {segment_seconds: 2, hop_seconds: 1}
