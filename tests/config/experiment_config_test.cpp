@@ -149,3 +149,30 @@ TEST(ExperimentConfig, BootstrapResamplesAreAnEvalSetting) {
 
 }  // namespace
 }  // namespace jaams::config
+
+namespace jaams::config {
+namespace {
+// A negative count names the key that has it, not a neighbour checked in the same place.
+TEST(ExperimentConfigInputs, ANegativeTrainingCountNamesItsOwnKey) {
+  const std::pair<const char*, const char*> cases[] = {{"training.loader_threads=-1", "training.loader_threads"},
+                                                       {"training.overfit=-1", "training.overfit"},
+                                                       {"training.threads=-1", "training.threads"},
+                                                       {"training.patience=-1", "training.patience"},
+                                                       {"training.dist_timeout=0", "training.dist_timeout"}};
+  for (const auto& [set, key] : cases) {
+    const auto msg = test::error_of([&] { load_experiment_config("", {set}); });
+    EXPECT_NE(msg.find(key), std::string::npos) << set << ": " << msg;
+  }
+}
+
+TEST(ExperimentConfigInputs, TheCsvSplitNeedsALabelsFileAndTheLoadModeIsAChoice) {
+  EXPECT_NE(test::error_of([] { load_experiment_config("", {"data.split=csv"}); }).find("data.labels"), std::string::npos);
+  EXPECT_NE(test::error_of([] { load_experiment_config("", {"data.load=mmap"}); }).find("data.load"), std::string::npos);
+  EXPECT_NE(test::error_of([] { load_experiment_config("", {"training.dist_backend=mpi"}); }).find("training.dist_backend"),
+            std::string::npos);
+  // With a labels CSV and no genres the classes are left to the CSV.
+  EXPECT_TRUE(load_experiment_config("", {"data.labels=x.csv"}).data.genres.empty());
+  EXPECT_EQ(load_experiment_config("", {}).data.genres.size(), 9u);
+}
+}  // namespace
+}  // namespace jaams::config
