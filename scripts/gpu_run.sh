@@ -157,8 +157,9 @@ stage_build() {
     local found outside
     found=$(grep -E '^[A-Za-z0-9_-]+:(FILEPATH|PATH)=/' "$scratch/CMakeCache.txt" | grep -vE '^(CMAKE|JAAMS)_' | sort)
     sed 's/^/  /' <<<"$found"
-    # GLOO: c10d's Gloo headers, found beside LibTorch's own (a pip LibTorch carries them).
-    outside=$(grep -vE "^(Torch|TORCH|Caffe2|c10|Protobuf|glog|GLOG|gflags|Unwind|MKL|kineto|GLOO)[A-Za-z0-9_]*:|=$GPU_RUN_PREFIX/" <<<"$found")
+    # GLOO: c10d's Gloo headers, found beside LibTorch's own (a pip LibTorch carries them);
+    # HELP2MAN: the machine's own tool for the man page (skipped where absent).
+    outside=$(grep -vE "^(Torch|TORCH|Caffe2|c10|Protobuf|glog|GLOG|gflags|Unwind|MKL|kineto|GLOO|HELP2MAN)[A-Za-z0-9_]*:|=$GPU_RUN_PREFIX/" <<<"$found")
     [[ -z $outside ]] || { echo "configure found these outside the bundle:"; echo "$outside"; return 1; }
     echo "configure against the bundle: ok; reusing the CPU build in $BUILD"
     cmake --build "$BUILD" -j "${JAAMS_JOBS:-$(nproc)}" || return 1
