@@ -12,18 +12,16 @@ namespace jaams::data {
 
 BatchLoader::BatchLoader(torch::Tensor inputs, torch::Tensor labels, std::vector<std::int64_t> order, int batch_size,
                          int prefetch, bool pin_memory)
-    : inputs_(std::move(inputs)),
-      labels_(std::move(labels)),
-      order_(std::move(order)),
-      batch_size_(static_cast<std::size_t>(std::max(1, batch_size))),
-      prefetch_(static_cast<std::size_t>(std::max(1, prefetch))),
-      pin_memory_(pin_memory) {
-  thread_ = std::thread([this] { produce(); });
-}
+    : BatchLoader(std::move(inputs), nullptr, std::move(labels), std::move(order), batch_size, prefetch, pin_memory) {}
 
 BatchLoader::BatchLoader(std::shared_ptr<const SegmentStore> store, torch::Tensor labels, std::vector<std::int64_t> order,
                          int batch_size, int prefetch, bool pin_memory)
-    : labels_(std::move(labels)),
+    : BatchLoader(torch::Tensor(), std::move(store), std::move(labels), std::move(order), batch_size, prefetch, pin_memory) {}
+
+BatchLoader::BatchLoader(torch::Tensor inputs, std::shared_ptr<const SegmentStore> store, torch::Tensor labels,
+                         std::vector<std::int64_t> order, int batch_size, int prefetch, bool pin_memory)
+    : inputs_(std::move(inputs)),
+      labels_(std::move(labels)),
       store_(std::move(store)),
       order_(std::move(order)),
       batch_size_(static_cast<std::size_t>(std::max(1, batch_size))),

@@ -47,6 +47,9 @@ class BatchLoader : public BatchSource {
   std::size_t batches() const override { return (order_.size() + batch_size_ - 1) / batch_size_; }
 
  private:
+  // Exactly one of `inputs` and `store` holds the samples.
+  BatchLoader(torch::Tensor inputs, std::shared_ptr<const SegmentStore> store, torch::Tensor labels,
+              std::vector<std::int64_t> order, int batch_size, int prefetch, bool pin_memory);
   void produce();
 
   torch::Tensor inputs_, labels_;
