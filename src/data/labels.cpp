@@ -45,6 +45,7 @@ LabelTable read_label_table(const fs::path& csv, const std::vector<std::string>&
     if (path.empty() || f.genre.empty()) throw Error(reader.where() + "empty path or genre");
     f.path = fs::path(path).is_absolute() ? fs::path(path) : base / path;
     if (!fs::exists(f.path, ec)) throw Error(reader.where() + "'" + path + "' not found (paths are relative to the CSV's folder)");
+    if (fs::is_directory(f.path, ec)) throw Error(reader.where() + "'" + path + "' is a folder, not an audio file");
     if (std::find(table.genres.begin(), table.genres.end(), f.genre) == table.genres.end()) {
       if (!genres.empty()) throw Error(reader.where() + "genre '" + f.genre + "' is not one of data.genres");
       table.genres.push_back(f.genre);
